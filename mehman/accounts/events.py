@@ -1,0 +1,22 @@
+"""Timeline events of staff accounts."""
+
+from django.utils.translation import gettext_lazy as _
+
+from mehman.core.events import field_labels, register
+
+USER_CREATED = register("user.created", _("Account created"), _("Role: {role}"), ("role",))
+ROLE_CHANGED = register("user.role_changed", _("Role changed"), _("New role: {role}"), ("role",))
+MEMBERSHIP_GRANTED = register(
+    "user.membership_granted", _("Settlement access granted"), _("{settlement}"), ("settlement",)
+)
+MEMBERSHIP_REVOKED = register(
+    "user.membership_revoked", _("Settlement access removed"), _("{settlement}"), ("settlement",)
+)
+PREFERENCES_CHANGED = register(
+    "user.preferences_changed",
+    _("Preferences changed"),
+    _("Changed: {fields}"),
+    ("fields",),
+    render=field_labels("accounts.User"),
+)
+ACCOUNT_DEACTIVATED = register("user.deactivated", _("Account deactivated"))

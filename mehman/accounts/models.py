@@ -1,0 +1,159 @@
+"""Staff users, their roles, their settlements and their preferences."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mehman.core.models import Event, Settlement
+from mehman.core.permissions import ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md (applicants and residents use reference + PIN, not accounts)."""
+
+    CLERK = "clerk", _("Registration clerk")
+    CASEWORKER = "caseworker", _("Caseworker")
+    HOUSING_OFFICER = "housing_officer", _("Housing officer")
+    MANAGER = "manager", _("Settlement manager")
+    PARTNER = "partner", _("Partner staff / volunteer")
+    ANALYST = "analyst", _("Directorate analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles whose scope is the whole country rather than their settlements.
+NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+
+# What each role may do beyond reading its scope. Later apps add their own
+# capabilities here; views check them with core.permissions.require_capability.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CLERK: frozenset({"tasks.view"}),
+    Role.CASEWORKER: frozenset({"tasks.view"}),
+    Role.HOUSING_OFFICER: frozenset({"tasks.view"}),
+    Role.MANAGER: frozenset({"tasks.view", "settlement.edit", "staff.view"}),
+    Role.PARTNER: frozenset(),
+    Role.ANALYST: frozenset({"tasks.view", "staff.view"}),
+    Role.ADMINISTRATOR: frozenset(
+        {"tasks.view", "settlement.edit", "staff.view", "tools.synthetic", "admin.site"}
+    ),
+}
+
+
+class Language(models.TextChoices):
+    PERSIAN = "fa", _("Persian")
+    ENGLISH = "en", _("English")
+
+
+class DigitPreference(models.TextChoices):
+    AUTO = "auto", _("As the language")
+    PERSIAN = "fa", _("Persian digits (۱۲۳)")
+    LATIN = "latn", _("Latin digits (123)")
+
+
+class UserQuerySet(ScopedQuerySet["User"]):
+    """Staff visible to a user: those sharing one of their settlements."""
+
+    def for_user(self, user: Any) -> UserQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.has_national_scope:
+            return self.all()
+        return self.filter(memberships__settlement_id__in=user.settlement_ids()).distinct()
+
+
+class MehmanUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A staff member. Scope comes from memberships, or is national for national roles."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CLERK)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.PERSIAN
+    )
+    digits = models.CharField(
+        _("digits"), max_length=4, choices=DigitPreference.choices, default=DigitPreference.AUTO
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    settlements = models.ManyToManyField(
+        Settlement,
+        through="Membership",
+        related_name="staff",
+        blank=True,
+        verbose_name=_("settlements"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects: ClassVar[MehmanUserManager] = MehmanUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def has_national_scope(self) -> bool:
+        return self.role in NATIONAL_ROLES or self.is_superuser
+
+    def settlement_ids(self) -> frozenset[int]:
+        cached: frozenset[int] | None = getattr(self, "_settlement_ids", None)
+        if cached is None:
+            cached = frozenset(self.memberships.values_list("settlement_id", flat=True))
+            self._settlement_ids = cached
+        return cached
+
+    def has_capability(self, capability: str) -> bool:
+        if self.is_superuser:
+            return True
+        return capability in CAPABILITIES.get(self.role, frozenset())
+
+    @property
+    def digit_style(self) -> str:
+        if self.digits == DigitPreference.AUTO:
+            return "fa" if self.language == Language.PERSIAN else "latn"
+        return str(self.digits)
+
+
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
+    settlement_path = "settlement"
+
+
+class Membership(models.Model):
+    """A user works in a settlement."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.CASCADE, related_name="memberships"
+    )
+    since = models.DateField(_("since"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "settlement"], name="one_membership_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.settlement}"
+
+
+class UserEvent(Event):
+    aggregate = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="events", verbose_name=_("user")
+    )
+
+    class Meta(Event.Meta):
+        verbose_name = _("user event")
+        verbose_name_plural = _("user events")

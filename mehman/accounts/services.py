@@ -1,0 +1,139 @@
+"""Every state change of staff accounts: creation, roles, memberships, preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from mehman.accounts import events as account_events
+from mehman.accounts.models import DigitPreference, Language, Membership, Role, User, UserEvent
+from mehman.core import events
+from mehman.core.models import Settlement
+
+
+def _history_by(instance: Any, by: Any) -> None:
+    instance._history_user = by if getattr(by, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    settlements: Iterable[Settlement] = (),
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    language: str = Language.PERSIAN,
+    by: Any = None,
+    validate: bool = True,
+) -> User:
+    """A staff account has a role, and a settlement unless its role is national."""
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."), code="role")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("This username is taken."), code="duplicate")
+    settlements = list(settlements)
+    user = User(
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        language=language,
+        is_staff=role == Role.ADMINISTRATOR,
+    )
+    if role not in {Role.ANALYST, Role.ADMINISTRATOR} and not settlements:
+        raise ValidationError(
+            _("Choose at least one settlement for this role."), code="no_settlement"
+        )
+    if validate:
+        validate_password(password, user)
+    user.set_password(password)
+    _history_by(user, by)
+    user.save()
+    events.record(UserEvent, aggregate=user, kind=account_events.USER_CREATED, by=by, role=role)
+    for settlement in settlements:
+        grant_membership(user=user, settlement=settlement, by=by)
+    return user
+
+
+@transaction.atomic
+def grant_membership(*, user: User, settlement: Settlement, by: Any = None) -> Membership:
+    """A user works in a settlement at most once."""
+    membership, created = Membership.objects.get_or_create(user=user, settlement=settlement)
+    if created:
+        events.record(
+            UserEvent,
+            aggregate=user,
+            kind=account_events.MEMBERSHIP_GRANTED,
+            by=by,
+            settlement=settlement.code,
+        )
+        user.__dict__.pop("_settlement_ids", None)
+    return membership
+
+
+@transaction.atomic
+def revoke_membership(*, user: User, settlement: Settlement, by: Any = None) -> None:
+    """Removing a settlement removes the user's access to all of its records at once."""
+    deleted, _rows = Membership.objects.filter(user=user, settlement=settlement).delete()
+    if deleted:
+        events.record(
+            UserEvent,
+            aggregate=user,
+            kind=account_events.MEMBERSHIP_REVOKED,
+            by=by,
+            settlement=settlement.code,
+        )
+        user.__dict__.pop("_settlement_ids", None)
+
+
+@transaction.atomic
+def change_role(*, user: User, role: str, by: Any) -> User:
+    """A role change takes effect on the user's next request."""
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."), code="role")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.role == role:
+        return locked
+    locked.role = role
+    locked.is_staff = role == Role.ADMINISTRATOR
+    _history_by(locked, by)
+    locked.save(update_fields=["role", "is_staff"])
+    events.record(UserEvent, aggregate=locked, kind=account_events.ROLE_CHANGED, by=by, role=role)
+    return locked
+
+
+@transaction.atomic
+def set_preferences(
+    *, user: User, by: Any, language: str | None = None, digits: str | None = None
+) -> User:
+    """A user chooses the language of their interface and the digits numbers show in."""
+    if language is not None and language not in Language.values:
+        raise ValidationError(_("Unknown language."), code="language")
+    if digits is not None and digits not in DigitPreference.values:
+        raise ValidationError(_("Unknown digit style."), code="digits")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    changed = []
+    if language is not None and locked.language != language:
+        locked.language = language
+        changed.append("language")
+    if digits is not None and locked.digits != digits:
+        locked.digits = digits
+        changed.append("digits")
+    if not changed:
+        return locked
+    _history_by(locked, by)
+    locked.save(update_fields=changed)
+    events.record(
+        UserEvent, aggregate=locked, kind=account_events.PREFERENCES_CHANGED, by=by, fields=changed
+    )
+    user.language, user.digits = locked.language, locked.digits
+    return locked

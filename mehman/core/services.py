@@ -1,0 +1,152 @@
+"""Every state change of core records: settlements and background-task progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mehman.core import events
+from mehman.core.models import Settlement, SettlementEvent, TaskProgress, TaskStatus
+
+EDITABLE_SETTLEMENT_FIELDS = (
+    "name_fa",
+    "name_en",
+    "province_fa",
+    "province_en",
+    "capacity",
+    "accommodation_type",
+    "opened_on",
+    "is_active",
+)
+
+
+@transaction.atomic
+def create_settlement(
+    *,
+    code: str,
+    name_fa: str,
+    name_en: str,
+    province_fa: str,
+    province_en: str,
+    capacity: int,
+    accommodation_type: str = "P",
+    opened_on: date | None = None,
+    by: Any = None,
+) -> Settlement:
+    """A settlement is known by a unique code and has room for at least one person."""
+    if Settlement.objects.filter(code=code).exists():
+        raise ValidationError(_("A settlement with this code already exists."), code="duplicate")
+    settlement = Settlement(
+        code=code,
+        name_fa=name_fa,
+        name_en=name_en,
+        province_fa=province_fa,
+        province_en=province_en,
+        capacity=capacity,
+        accommodation_type=accommodation_type,
+        opened_on=opened_on,
+    )
+    settlement.full_clean()
+    settlement._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    settlement.save()
+    events.record(
+        SettlementEvent,
+        aggregate=settlement,
+        kind=events.SETTLEMENT_CREATED,
+        by=by,
+        capacity=capacity,
+    )
+    return settlement
+
+
+@transaction.atomic
+def update_settlement(
+    *, settlement: Settlement, by: Any, expected_version: int, reason: str = "", **changes: Any
+) -> Settlement:
+    """Settlement details change only from the version the editor saw."""
+    unknown = set(changes) - set(EDITABLE_SETTLEMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Settlement.objects.select_for_update().get(pk=settlement.pk)
+    if locked.version != expected_version:
+        raise ValidationError(
+            _("Someone else changed this settlement meanwhile. Reload the page and try again."),
+            code="stale",
+        )
+    changed = {
+        name: [_jsonable(getattr(locked, name)), _jsonable(value)]
+        for name, value in changes.items()
+        if getattr(locked, name) != value
+    }
+    if not changed:
+        return locked
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.version += 1
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.save()
+    events.record(
+        SettlementEvent,
+        aggregate=locked,
+        kind=events.SETTLEMENT_UPDATED,
+        by=by,
+        fields=sorted(changed),
+        changes=changed,
+        reason=reason,
+    )
+    return locked
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+# --- Background-task progress --------------------------------------------------------
+
+
+def start_progress(
+    *, kind: str, title: str, total: int = 0, by: Any = None, settlement: Settlement | None = None
+) -> TaskProgress:
+    """A piece of background work is announced before it is queued, so pages can follow it."""
+    return TaskProgress.objects.create(
+        kind=kind,
+        title=title,
+        total=total,
+        started_by=by if getattr(by, "is_authenticated", False) else None,
+        settlement=settlement,
+    )
+
+
+def advance_progress(
+    progress: TaskProgress, *, done: int, total: int | None = None, message: str = ""
+) -> None:
+    """Progress only moves forward; one UPDATE, no transaction held open by the worker."""
+    fields: dict[str, Any] = {"done": done, "status": TaskStatus.RUNNING, "updated_at": timezone.now()}
+    if total is not None:
+        fields["total"] = total
+        progress.total = total
+    if message:
+        fields["message"] = message[:300]
+    TaskProgress.objects.filter(pk=progress.pk).update(**fields)
+    progress.done = done
+    progress.status = TaskStatus.RUNNING
+
+
+def finish_progress(
+    progress: TaskProgress, *, result: dict[str, Any] | None = None, error: str = ""
+) -> None:
+    """Work ends done (with a result) or failed (with a message safe to show)."""
+    progress.status = TaskStatus.FAILED if error else TaskStatus.DONE
+    progress.message = error[:300]
+    progress.result = result or {}
+    progress.finished_at = timezone.now()
+    if not error:
+        progress.done = max(progress.done, progress.total)
+    progress.save(update_fields=["status", "message", "result", "finished_at", "done", "updated_at"])

@@ -1,0 +1,80 @@
+"""Mehman's template filters (a builtin: templates use them without ``{% load %}``).
+
+Dates in the user's calendar, numbers in the user's digits. Like Django's own
+filters they fail quietly: ``None`` or a value of the wrong type gives "".
+"""
+
+# ruff: noqa: RUF002 -- Persian digits and separators are the subject here.
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+
+from mehman.core import dates, digits
+
+register = template.Library()
+
+
+@register.filter
+def jdate(value: object) -> str:
+    """``۱۴۰۵/۰۱/۰۱`` in Persian, ``2026-03-21`` in English."""
+    return _format(value, "short")
+
+
+@register.filter
+def jdate_long(value: object) -> str:
+    """``۱ فروردین ۱۴۰۵`` in Persian, ``21 March 2026`` in English."""
+    return _format(value, "long")
+
+
+@register.filter
+def jdatetime(value: object) -> str:
+    """``۱۴۰۵/۰۱/۰۱ ۰۹:۳۰`` in Persian, in local time; a plain date has no time."""
+    if isinstance(value, datetime):
+        try:
+            return dates.format_datetime(value)
+        except ValueError:
+            return ""
+    return _format(value, "short")
+
+
+@register.filter
+def num(value: object) -> str:
+    """A number grouped by thousands in the active digits: ``۱۲٬۳۴۵``."""
+    if value is None:
+        return ""
+    return digits.localize(value)
+
+
+@register.filter("digits")
+def digits_filter(value: object) -> str:
+    """Every digit in the text in the active digit style, nothing else changed."""
+    if value is None:
+        return ""
+    return digits.localize_digits(str(value))
+
+
+@register.filter
+def age_bracket(value: object) -> str:
+    """The UNHCR age bracket ("0-4" … "60+", "unknown") of an age or a birth date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        today = dates.today()
+        return dates.age_bracket(dates.age_on(value, today) if value <= today else None)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return dates.age_bracket(value)
+    return ""
+
+
+def _format(value: object, style: str) -> str:
+    if not isinstance(value, date):
+        return ""
+    try:
+        return dates.format_date(value, style=style)
+    except ValueError:  # before 622 CE: no Jalali date
+        return ""

@@ -1,0 +1,42 @@
+"""`mehman demo`: migrate, load the demo settlement, print the logins, serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from mehman.accounts.models import User
+from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Set up the demo settlement (migrate, load, print logins) and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the demo but do not start the server."
+        )
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        created = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {created['settlements']} settlements and "
+                f"{created['users']} users created (existing ones kept)."
+            )
+        )
+        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        roles = dict(User._meta.get_field("role").choices or [])
+        for demo_user in USERS:
+            where = ", ".join(demo_user.settlements) or "national"
+            self.stdout.write(
+                f"  {demo_user.username:12} {roles[demo_user.role]!s:28} {where}"
+            )
+        if not options["no_serve"]:
+            host, _, port = options["addrport"].rpartition(":")
+            self.stdout.write(f"\nServing on http://{options['addrport']}/  (Ctrl+C to stop)\n")
+            call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,91 @@
+"""The demo settlement: deterministic settlements and one staff user per role.
+
+Later issues extend ``load_demo`` with their own data (households, applications,
+units, partners); everything goes through the same services users call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from mehman.accounts import services as account_services
+from mehman.accounts.models import Language, Role, User
+from mehman.core import services as core_services
+from mehman.core.models import AccommodationType, Settlement
+
+DEMO_PASSWORD = "mehman-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
+
+SETTLEMENTS = [
+    {
+        "code": "TJ",
+        "name_fa": "مهمانشهر تربت جام",
+        "name_en": "Torbat-e Jam guest city",
+        "province_fa": "خراسان رضوی",
+        "province_en": "Khorasan Razavi",
+        "capacity": 10_000,
+    },
+    {
+        "code": "SV",
+        "name_fa": "مهمانشهر سروستان",
+        "name_en": "Sarvestan guest city",
+        "province_fa": "فارس",
+        "province_en": "Fars",
+        "capacity": 2_500,
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    settlements: tuple[str, ...]
+    language: str = Language.PERSIAN
+
+
+USERS = [
+    DemoUser("clerk", Role.CLERK, "زهرا", "احمدی", ("TJ",)),
+    DemoUser("caseworker", Role.CASEWORKER, "مریم", "حسینی", ("TJ",)),
+    DemoUser("housing", Role.HOUSING_OFFICER, "رضا", "کاظمی", ("TJ",)),
+    DemoUser("manager", Role.MANAGER, "علی", "رضایی", ("TJ",)),
+    DemoUser("partner", Role.PARTNER, "Sarah", "Lambert", ("TJ",), Language.ENGLISH),
+    DemoUser("analyst", Role.ANALYST, "حسن", "محمدی", ()),
+    DemoUser("admin", Role.ADMINISTRATOR, "مدیر", "سامانه", ()),
+    DemoUser("clerk_sv", Role.CLERK, "فاطمه", "کریمی", ("SV",)),
+    DemoUser("manager_sv", Role.MANAGER, "محمود", "نوری", ("SV",)),
+]
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """Create what is missing of the demo settlement; running it twice changes nothing."""
+    created = {"settlements": 0, "users": 0}
+    by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
+    for spec in SETTLEMENTS:
+        if spec["code"] not in by_code:
+            by_code[str(spec["code"])] = core_services.create_settlement(
+                accommodation_type=AccommodationType.PLANNED, **spec  # type: ignore[arg-type]
+            )
+            created["settlements"] += 1
+    for demo_user in USERS:
+        if User.objects.filter(username=demo_user.username).exists():
+            continue
+        user = account_services.create_user(
+            username=demo_user.username,
+            role=demo_user.role,
+            password=DEMO_PASSWORD,
+            first_name=demo_user.first_name,
+            last_name=demo_user.last_name,
+            language=demo_user.language,
+            settlements=[by_code[code] for code in demo_user.settlements],
+            validate=False,
+        )
+        if demo_user.role == Role.ADMINISTRATOR:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        created["users"] += 1
+    return created

@@ -1,0 +1,172 @@
+"""The access matrix: every URL pattern of the project, and who may reach it.
+
+A new URL without an entry here fails ``test_every_url_has_an_entry``. For each
+entry: anonymous visitors are sent to sign in (unless the page is public), an
+insider gets the page, and for pages about one record, Bob of settlement B gets
+404 for settlement A's record — never 403, so nothing leaks that it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import signed_in
+from mehman.core import services
+from mehman.demo.tasks import export_path
+
+
+@dataclass
+class Entry:
+    # Anonymous visitors may use it (sign-in, language switch, health check).
+    public: bool = False
+    # Keyword arguments naming a record of settlement A (built from the personas).
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    method: str = "get"
+    # The persona who may use it, and what they get.
+    insider: str = "mona"
+    insider_status: int = 200
+    # Personas who must get 404 besides Bob (e.g. a clerk on a manager's page).
+    also_hidden_from: tuple[str, ...] = ()
+
+
+def _task_of(user_key: str, *, done: bool = False) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def build(people: dict[str, Any]) -> dict[str, Any]:
+        progress = services.start_progress(
+            kind="demo.synthetic", title="t", total=1, by=people[user_key]
+        )
+        if done:
+            services.finish_progress(progress, result={})
+            path = export_path(str(progress.uuid))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("x\n")
+        return {"task": progress.uuid}
+
+    return build
+
+
+MATRIX: dict[str, Entry] = {
+    "core:home": Entry(),
+    "core:healthz": Entry(public=True),
+    "core:settlement": Entry(kwargs=lambda p: {"code": p["settlement_a"].code}),
+    "core:settlement_edit": Entry(
+        kwargs=lambda p: {"code": p["settlement_a"].code}, also_hidden_from=("alice",)
+    ),
+    "core:task": Entry(kwargs=_task_of("mona"), also_hidden_from=("alice",)),
+    "accounts:login": Entry(public=True, insider_status=302),  # signed in: sent home
+    "accounts:logout": Entry(public=True, method="post", insider_status=302),
+    "accounts:preferences": Entry(),
+    "accounts:set_language": Entry(public=True, method="post", insider_status=302),
+    "demo:synthetic": Entry(insider="adam", also_hidden_from=("mona", "alice")),
+    "demo:synthetic_download": Entry(
+        kwargs=_task_of("adam", done=True), insider="adam", also_hidden_from=("mona",)
+    ),
+}
+
+# Whole URL families guarded by their own mechanism, with a test of that mechanism below.
+FAMILIES = {
+    "admin:": "Django admin: staff accounts (administrators) only",
+}
+
+
+def iter_pattern_names(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from iter_pattern_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed {pattern}>"
+
+
+def missing_entries(urlconf: str | None = None) -> list[str]:
+    names = iter_pattern_names(get_resolver(urlconf).url_patterns)
+    return sorted(
+        name
+        for name in set(names)
+        if name not in MATRIX and not any(name.startswith(f) for f in FAMILIES)
+    )
+
+
+def test_every_url_has_an_entry():
+    assert missing_entries() == []
+
+
+def test_a_new_url_without_an_entry_fails_the_matrix():
+    assert missing_entries("tests.urls_with_unlisted_page") == ["unlisted-page"]
+
+
+def test_the_matrix_names_no_url_that_does_not_exist():
+    names = set(iter_pattern_names(get_resolver().url_patterns))
+    assert set(MATRIX) - names == set()
+
+
+@pytest.fixture
+def people(settlement_a, settlement_b, alice, mona, bob, vera, nasrin, adam):
+    return {
+        "settlement_a": settlement_a,
+        "settlement_b": settlement_b,
+        "alice": alice,
+        "mona": mona,
+        "bob": bob,
+        "vera": vera,
+        "nasrin": nasrin,
+        "adam": adam,
+    }
+
+
+def _call(client, entry: Entry, url: str):
+    return getattr(client, entry.method)(url)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_visitors_are_sent_to_sign_in(name, people, client):
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(people) if entry.kwargs else {}
+    response = _call(client, entry, reverse(name, kwargs=kwargs))
+    if entry.public:
+        assert response.status_code in (200, 302)
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"] or response["Location"] == "/"
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_insider_gets_the_page(name, people):
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(people) if entry.kwargs else {}
+    response = _call(signed_in(people[entry.insider]), entry, reverse(name, kwargs=kwargs))
+    assert response.status_code == entry.insider_status
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.kwargs or e.also_hidden_from))
+def test_outsiders_get_404_for_settlement_a_records(name, people):
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(people) if entry.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    outsiders = (("bob",) if entry.kwargs else ()) + entry.also_hidden_from
+    for persona in outsiders:
+        response = _call(signed_in(people[persona]), entry, url)
+        assert response.status_code == 404, persona
+
+
+def test_admin_is_only_for_administrators(people, client):
+    url = reverse("admin:index")
+    assert client.get(url).status_code == 302
+    for persona in ("alice", "mona", "bob", "vera", "nasrin"):
+        response = signed_in(people[persona]).get(url)
+        assert response.status_code == 302, persona
+        assert "/admin/login/" in response["Location"]
+    assert signed_in(people["adam"]).get(url).status_code == 200
+
+
+def test_admin_pages_in_the_family_are_guarded_too(people):
+    url = reverse("admin:accounts_user_changelist")
+    assert signed_in(people["mona"]).get(url).status_code == 302
+    assert signed_in(people["adam"]).get(url).status_code == 200
+

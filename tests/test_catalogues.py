@@ -1,0 +1,46 @@
+"""The Persian catalogue is complete, and the check would catch one that is not."""
+
+from pathlib import Path
+
+import polib
+
+from mehman.core.catalogues import compile_all, problems
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def test_the_persian_catalogue_is_complete():
+    assert problems(LOCALE / "fa/LC_MESSAGES/django.po") == []
+
+
+def _catalogue(tmp_path: Path, *entries: polib.POEntry) -> Path:
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for entry in entries:
+        po.append(entry)
+    path = tmp_path / "fa/LC_MESSAGES/django.po"
+    path.parent.mkdir(parents=True)
+    po.save(str(path))
+    return path
+
+
+def test_an_untranslated_or_fuzzy_message_fails_the_check(tmp_path):
+    path = _catalogue(
+        tmp_path,
+        polib.POEntry(msgid="Home", msgstr="خانه"),
+        polib.POEntry(msgid="Settlements", msgstr=""),
+        polib.POEntry(msgid="Save", msgstr="ذخیره", flags=["fuzzy"]),
+        polib.POEntry(msgid="Welcome, %(name)s", msgstr="خوش آمدید"),
+    )
+    found = {(p.msgid, p.reason) for p in problems(path)}
+    assert found == {
+        ("Settlements", "untranslated"),
+        ("Save", "fuzzy"),
+        ("Welcome, %(name)s", "placeholders differ"),
+    }
+
+
+def test_catalogues_compile_without_gnu_gettext(tmp_path):
+    _catalogue(tmp_path, polib.POEntry(msgid="Home", msgstr="خانه"))
+    (mo,) = compile_all(tmp_path)
+    assert polib.mofile(str(mo)).find("Home").msgstr == "خانه"
