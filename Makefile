@@ -61,6 +61,7 @@ check: setup
 messages: $(VENV)/.installed
 	$(MEHMAN) makemessages -l fa -l en --no-obsolete --add-location file --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --verbosity 0
 	sed -i '/^"POT-Creation-Date: /d' locale/*/LC_MESSAGES/django.po
+	$(MEHMAN) catalogues english
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

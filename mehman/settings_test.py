@@ -8,9 +8,9 @@ import tempfile
 os.environ.setdefault("MEHMAN_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("MEHMAN_DATA_DIR", os.path.join(tempfile.gettempdir(), "mehman-test"))
 
-from mehman.settings import *  # noqa: E402,F403
+from mehman.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 (tests only)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -9,7 +9,7 @@ insider gets the page, and for pages about one record, Bob of settlement B gets
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -144,7 +144,9 @@ def test_the_insider_gets_the_page(name, people):
     assert response.status_code == entry.insider_status
 
 
-@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.kwargs or e.also_hidden_from))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, e in MATRIX.items() if e.kwargs or e.also_hidden_from)
+)
 def test_outsiders_get_404_for_settlement_a_records(name, people):
     entry = MATRIX[name]
     kwargs = entry.kwargs(people) if entry.kwargs else {}
@@ -169,4 +171,3 @@ def test_admin_pages_in_the_family_are_guarded_too(people):
     url = reverse("admin:accounts_user_changelist")
     assert signed_in(people["mona"]).get(url).status_code == 302
     assert signed_in(people["adam"]).get(url).status_code == 200
-

@@ -9,8 +9,9 @@ from mehman.core.catalogues import compile_all, problems
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
-def test_the_persian_catalogue_is_complete():
+def test_the_persian_and_english_catalogues_are_complete():
     assert problems(LOCALE / "fa/LC_MESSAGES/django.po") == []
+    assert problems(LOCALE / "en/LC_MESSAGES/django.po") == []
 
 
 def _catalogue(tmp_path: Path, *entries: polib.POEntry) -> Path:

@@ -17,15 +17,29 @@ def variables_read_by_the_code() -> set[str]:
 
 
 def test_every_environment_variable_is_documented():
-    documented = set(re.findall(r"`(MEHMAN_[A-Z0-9_]+|DATABASE_URL)`", (ROOT / "docs/configuration.md").read_text()))
+    documented = set(
+        re.findall(
+            r"`(MEHMAN_[A-Z0-9_]+|DATABASE_URL)`", (ROOT / "docs/configuration.md").read_text()
+        )
+    )
     assert variables_read_by_the_code() - documented == set()
 
 
 def test_the_documentation_names_no_variable_the_code_does_not_read():
-    documented = set(re.findall(r"^\| `(MEHMAN_[A-Z0-9_]+|DATABASE_URL)`", (ROOT / "docs/configuration.md").read_text(), re.M))
+    documented = set(
+        re.findall(
+            r"^\| `(MEHMAN_[A-Z0-9_]+|DATABASE_URL)`",
+            (ROOT / "docs/configuration.md").read_text(),
+            re.M,
+        )
+    )
     assert documented - variables_read_by_the_code() == set()
 
 
 def test_the_check_sees_the_variables_of_the_settings_module():
     # Guards the scanner itself: if it found nothing, the test above would pass vacuously.
-    assert {"MEHMAN_DATA_DIR", "DATABASE_URL", "MEHMAN_SESSION_IDLE_MINUTES"} <= variables_read_by_the_code()
+    assert {
+        "MEHMAN_DATA_DIR",
+        "DATABASE_URL",
+        "MEHMAN_SESSION_IDLE_MINUTES",
+    } <= variables_read_by_the_code()

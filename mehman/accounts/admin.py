@@ -7,22 +7,22 @@ from mehman.accounts.models import Membership, User, UserEvent
 from mehman.core.admin import ReadOnlyAdmin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     readonly_fields = ("since",)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("username", "first_name", "last_name", "role", "language", "is_active")
     list_filter = ("role", "is_active", "language", "memberships__settlement")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Mehman"), {"fields": ("role", "language", "digits", "phone")}),
     )
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
+        *(DjangoUserAdmin.add_fieldsets or ()),
         (_("Mehman"), {"fields": ("role", "language")}),
     )
     inlines = [MembershipInline]

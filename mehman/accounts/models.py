@@ -130,9 +130,7 @@ class Membership(models.Model):
     """A user works in a settlement."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    settlement = models.ForeignKey(
-        Settlement, on_delete=models.CASCADE, related_name="memberships"
-    )
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="memberships")
     since = models.DateField(_("since"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -100,7 +100,7 @@ def change_role(*, user: User, role: str, by: Any) -> User:
     """A role change takes effect on the user's next request."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="role")
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked: User = User.objects.select_for_update().get(pk=user.pk)
     if locked.role == role:
         return locked
     locked.role = role
@@ -120,7 +120,7 @@ def set_preferences(
         raise ValidationError(_("Unknown language."), code="language")
     if digits is not None and digits not in DigitPreference.values:
         raise ValidationError(_("Unknown digit style."), code="digits")
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked: User = User.objects.select_for_update().get(pk=user.pk)
     changed = []
     if language is not None and locked.language != language:
         locked.language = language

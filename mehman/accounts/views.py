@@ -66,7 +66,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            services.set_preferences(user=request.user, by=request.user, language=language)  # type: ignore[arg-type]
+            services.set_preferences(user=request.user, by=request.user, language=language)
         _set_language_cookie(response, language)
     return response
 
@@ -76,7 +76,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=365 * 24 * 3600,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=False,
     )

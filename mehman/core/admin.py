@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from mehman.core.models import Settlement, SettlementEvent, TaskProgress
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Timelines and task records are written by services only."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -18,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Settlement)
-class SettlementAdmin(SimpleHistoryAdmin):
+class SettlementAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("code", "name_fa", "name_en", "province_fa", "capacity", "is_active")
     search_fields = ("code", "name_fa", "name_en")
     readonly_fields = ("uuid", "created_at", "updated_at", "version")

@@ -48,3 +48,22 @@ def compile_all(locale_dir: Path) -> list[Path]:
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         written.append(mo_path)
     return written
+
+
+def fill_source_language(po_path: Path) -> int:
+    """English is the source language: its catalogue repeats each message as written."""
+    catalogue = polib.pofile(str(po_path))
+    filled = 0
+    for entry in catalogue:
+        if entry.msgid_plural:
+            if not all(entry.msgstr_plural.values()):
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                filled += 1
+        elif not entry.msgstr:
+            entry.msgstr = entry.msgid
+            filled += 1
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            entry.msgstr = entry.msgid
+    catalogue.save()
+    return filled

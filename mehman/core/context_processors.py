@@ -18,8 +18,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"text_dir": "rtl" if bidi else "ltr", "shell_today": dates.today()}
     context["lockout_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if user.is_authenticated:
-        context["nav_tools"] = user.has_capability("tools.synthetic")  # type: ignore[union-attr]
+        context["nav_tools"] = user.has_capability("tools.synthetic")
         context["nav_settlements"] = list(
-            Settlement.objects.for_user(user).filter(is_active=True).only("code", "name_fa", "name_en")
+            Settlement.objects.for_user(user)
+            .filter(is_active=True)
+            .only("code", "name_fa", "name_en")
         )
     return context

@@ -4,7 +4,7 @@ The calendar follows the active language (Persian → Jalali, otherwise
 Gregorian) unless a caller names one; digits follow ``digits.get_style()``.
 """
 
-# ruff: noqa: RUF002, RUF003 -- Persian digits and separators are the subject here.
+# ruff: noqa: RUF002 -- Persian digits and separators are the subject here.
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ stored as ASCII. On output they are shown in the active digit style, which is
 activated per request the way Django activates a language.
 """
 
-# ruff: noqa: RUF001, RUF002 -- Persian digits and separators are the subject here.
+# ruff: noqa: RUF002 -- Persian digits and separators are the subject here.
 
 from __future__ import annotations
 

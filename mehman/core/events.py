@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mehman.core.digits import localize
+
 if TYPE_CHECKING:
     from django.db import models
     from django_stubs_ext import StrOrPromise
@@ -38,7 +40,10 @@ class EventKind:
     def summarise(self, params: dict[str, Any]) -> str:
         if not self.summary:
             return ""
-        values: dict[str, Any] = {name: params.get(name, "") for name in self.params}
+        values: dict[str, Any] = {
+            name: localize(value) if isinstance(value, int | float) else value
+            for name, value in ((name, params.get(name, "")) for name in self.params)
+        }
         if self.render is not None:
             values.update(self.render(params))
         try:
@@ -86,7 +91,9 @@ def record(
     if code not in _KINDS:
         raise ValueError(f"unregistered event kind {code!r}")
     by_user = by if getattr(by, "is_authenticated", False) else None
-    return model.objects.create(aggregate=aggregate, kind=code, by=by_user, params=params)
+    return model._default_manager.create(
+        aggregate=aggregate, kind=code, by=by_user, params=params
+    )
 
 
 SETTLEMENT_CREATED = register(

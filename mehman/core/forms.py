@@ -100,8 +100,8 @@ class LocalizedIntegerField(forms.IntegerField):
 class SettlementForm(forms.ModelForm):  # type: ignore[type-arg]
     """Details a manager may change; the service records what changed and why."""
 
-    capacity = LocalizedIntegerField(label=_("capacity (persons)"), min_value=1)
-    opened_on = JalaliDateField(label=_("opened on"), required=False)
+    capacity = LocalizedIntegerField(label=_("Capacity (persons)"), min_value=1)
+    opened_on = JalaliDateField(label=_("Opened on"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for the change"),

@@ -53,7 +53,7 @@ class Settlement(BaseModel):
         _("code"),
         max_length=8,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use 2–8 capital Latin letters."))],
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use 2 to 8 capital Latin letters."))],
         help_text=_("Short Latin code used in reference numbers, e.g. TJ."),
     )
     name_fa = models.CharField(_("name (Persian)"), max_length=120)
@@ -119,6 +119,9 @@ class Event(models.Model):
     class Meta:
         abstract = True
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
 
     @property
     def label(self) -> StrOrPromise:

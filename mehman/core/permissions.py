@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -56,16 +56,19 @@ class ScopedQuerySet(models.QuerySet[_M]):
         return self.filter(**{field: list(settlement_ids)})
 
 
-def get_for_user_or_404(queryset: models.QuerySet[_M], user: Any, **lookup: Any) -> _M:
+def get_for_user_or_404(
+    source: models.Manager[_M] | models.QuerySet[_M], user: Any, **lookup: Any
+) -> _M:
     """The one permission-checked getter views use: out of scope reads as missing."""
-    scoped = queryset.for_user(user) if hasattr(queryset, "for_user") else None
-    if scoped is None:
+    queryset = source.all()
+    for_user = getattr(queryset, "for_user", None)
+    if for_user is None:
         raise TypeError(f"{queryset.model.__name__} has no for_user scope")
+    scoped: models.QuerySet[_M] = for_user(user)
     try:
-        obj: _M = scoped.get(**lookup)
-    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        return scoped.get(**lookup)
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
-    return obj
 
 
 def require_capability(user: Any, capability: str) -> None:

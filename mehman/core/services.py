@@ -128,7 +128,11 @@ def advance_progress(
     progress: TaskProgress, *, done: int, total: int | None = None, message: str = ""
 ) -> None:
     """Progress only moves forward; one UPDATE, no transaction held open by the worker."""
-    fields: dict[str, Any] = {"done": done, "status": TaskStatus.RUNNING, "updated_at": timezone.now()}
+    fields: dict[str, Any] = {
+        "done": done,
+        "status": TaskStatus.RUNNING,
+        "updated_at": timezone.now(),
+    }
     if total is not None:
         fields["total"] = total
         progress.total = total
@@ -149,4 +153,6 @@ def finish_progress(
     progress.finished_at = timezone.now()
     if not error:
         progress.done = max(progress.done, progress.total)
-    progress.save(update_fields=["status", "message", "result", "finished_at", "done", "updated_at"])
+    progress.save(
+        update_fields=["status", "message", "result", "finished_at", "done", "updated_at"]
+    )

@@ -68,7 +68,8 @@ def load_demo() -> dict[str, int]:
     for spec in SETTLEMENTS:
         if spec["code"] not in by_code:
             by_code[str(spec["code"])] = core_services.create_settlement(
-                accommodation_type=AccommodationType.PLANNED, **spec  # type: ignore[arg-type]
+                accommodation_type=AccommodationType.PLANNED,
+                **spec,  # type: ignore[arg-type]
             )
             created["settlements"] += 1
     for demo_user in USERS:

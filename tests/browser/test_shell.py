@@ -12,7 +12,7 @@ def _sign_in(page, live_server, username, password):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.get_by_test_id("sign-in").click()
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -53,12 +53,14 @@ def test_a_persian_clerk_works_right_to_left_in_vazirmatn_with_jalali_dates(
     screenshot(page, "home-en")
 
 
-def test_a_manager_enters_a_jalali_date_in_persian_digits(live_server, page, screenshot, mona, password):
+def test_a_manager_enters_a_jalali_date_in_persian_digits(
+    live_server, page, screenshot, mona, password
+):
     _sign_in(page, live_server, "mona", password)
     page.goto(f"{live_server.url}/settlements/TJ/edit/")
     page.fill("input[name=opened_on]", "۱۳۷۷/۰۱/۰۱")
     page.fill("input[name=capacity]", "۱۰۵۰۰")
-    page.click("button[type=submit]")
+    page.get_by_test_id("save").click()
     page.wait_for_url(f"{live_server.url}/settlements/TJ/")
     assert page.get_by_test_id("opened-on").inner_text() == "۱۳۷۷/۰۱/۰۱"
     assert page.get_by_test_id("capacity").inner_text() == "۱۰٬۵۰۰"

@@ -4,7 +4,7 @@ Dates in the user's calendar, numbers in the user's digits. Like Django's own
 filters they fail quietly: ``None`` or a value of the wrong type gives "".
 """
 
-# ruff: noqa: RUF002 -- Persian digits and separators are the subject here.
+
 
 from __future__ import annotations
 

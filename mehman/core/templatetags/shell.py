@@ -22,7 +22,7 @@ def styled(field: BoundField) -> str:
     css = _CLASSES.get(field.widget_type, "form-control")
     if field.errors and css:
         css += " is-invalid"
-    attrs = {"class": css} if css else {}
+    attrs: dict[str, str | bool] = {"class": css} if css else {}
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)

@@ -89,3 +89,15 @@ def test_progress_moves_forward_and_finishes(alice):
     services.finish_progress(progress, result={"n": 10})
     progress.refresh_from_db()
     assert (progress.status, progress.percent, progress.result) == ("done", 100, {"n": 10})
+
+
+def test_numbers_in_an_event_summary_follow_the_users_digits(settlement_a):
+    from django.utils import translation
+
+    from mehman.core import digits
+
+    event = SettlementEvent.objects.get(aggregate=settlement_a, kind="settlement.created")
+    with translation.override("fa"), digits.override("fa"):
+        assert event.summary == "ظرفیت ۱۰٬۰۰۰"
+    with translation.override("en"), digits.override("latn"):
+        assert event.summary == "Capacity 10,000"

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- Persian digits and separators are the subject here.
+
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal

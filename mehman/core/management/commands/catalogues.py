@@ -8,14 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mehman.core.catalogues import compile_all, problems
+from mehman.core.catalogues import compile_all, fill_source_language, problems
 
 
 class Command(BaseCommand):
-    help = "Compile the message catalogues, or check that the Persian one is complete."
+    help = (
+        "compile: write .mo files; english: fill the English (source) catalogue; "
+        "check: fail when a Persian or English message is missing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["compile", "check"])
+        parser.add_argument("action", choices=["compile", "english", "check"])
 
     def handle(self, *args: Any, **options: Any) -> None:
         locale_dir = Path(settings.LOCALE_PATHS[0])
@@ -23,9 +26,14 @@ class Command(BaseCommand):
             written = compile_all(locale_dir)
             self.stdout.write(f"Compiled {len(written)} catalogue(s).")
             return
-        found = [p for po in sorted(locale_dir.glob("fa/LC_MESSAGES/*.po")) for p in problems(po)]
+        if options["action"] == "english":
+            for po in sorted(locale_dir.glob("en/LC_MESSAGES/*.po")):
+                self.stdout.write(f"{po}: {fill_source_language(po)} message(s) filled.")
+            return
+        catalogues = sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
+        found = [p for po in catalogues for p in problems(po)]
         for problem in found:
             self.stderr.write(f"{problem.catalogue.name}: {problem.reason}: {problem.msgid!r}")
         if found:
-            raise CommandError(f"{len(found)} Persian message(s) need translating.")
-        self.stdout.write("The Persian catalogue is complete.")
+            raise CommandError(f"{len(found)} message(s) need translating.")
+        self.stdout.write(f"{len(catalogues)} catalogue(s) complete.")

@@ -26,9 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             for task in TaskProgress.objects.all()[: options["limit"]]:
-                self.stdout.write(
-                    f"{task.uuid}  {task.status:8}  {task.percent:3d}%  {task.title}"
-                )
+                self.stdout.write(f"{task.uuid}  {task.status:8}  {task.percent:3d}%  {task.title}")
             return
         try:
             task = TaskProgress.objects.get(uuid=options["uuid"])

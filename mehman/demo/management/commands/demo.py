@@ -29,14 +29,11 @@ class Command(BaseCommand):
                 f"{created['users']} users created (existing ones kept)."
             )
         )
-        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         roles = dict(User._meta.get_field("role").choices or [])
         for demo_user in USERS:
             where = ", ".join(demo_user.settlements) or "national"
-            self.stdout.write(
-                f"  {demo_user.username:12} {roles[demo_user.role]!s:28} {where}"
-            )
+            self.stdout.write(f"  {demo_user.username:12} {roles[demo_user.role]!s:28} {where}")
         if not options["no_serve"]:
-            host, _, port = options["addrport"].rpartition(":")
             self.stdout.write(f"\nServing on http://{options['addrport']}/  (Ctrl+C to stop)\n")
             call_command("runserver", options["addrport"], use_reloader=False)
