@@ -91,9 +91,7 @@ def record(
     if code not in _KINDS:
         raise ValueError(f"unregistered event kind {code!r}")
     by_user = by if getattr(by, "is_authenticated", False) else None
-    return model._default_manager.create(
-        aggregate=aggregate, kind=code, by=by_user, params=params
-    )
+    return model._default_manager.create(aggregate=aggregate, kind=code, by=by_user, params=params)
 
 
 SETTLEMENT_CREATED = register(

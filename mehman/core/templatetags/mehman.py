@@ -4,8 +4,6 @@ Dates in the user's calendar, numbers in the user's digits. Like Django's own
 filters they fail quietly: ``None`` or a value of the wrong type gives "".
 """
 
-
-
 from __future__ import annotations
 
 from datetime import date, datetime

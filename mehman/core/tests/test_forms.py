@@ -1,5 +1,3 @@
-
-
 from datetime import date, datetime
 
 import pytest
