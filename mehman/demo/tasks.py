@@ -28,11 +28,9 @@ def generate_synthetic(progress_uuid: str, households: int, seed: int) -> int:
     with Reporter(progress, total=households) as reporter, path.open("w", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=people.FIELDS)
         writer.writeheader()
-        for household in people.generate(households, seed=seed):
-            for row in people.to_rows([household]):
-                writer.writerow(row)
-                persons += 1
-            reporter.advance()
+        for row in people.to_rows(people.generate(households, seed=seed, progress=reporter.advance)):
+            writer.writerow(row)
+            persons += 1
         reporter.finish(
             result={
                 "households": households,

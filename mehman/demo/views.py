@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mehman.core import services
+from mehman.core import digits, services
 from mehman.core.models import TaskProgress, TaskStatus
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.demo.forms import SyntheticForm
@@ -22,7 +22,7 @@ def synthetic(request: HttpRequest) -> HttpResponse:
         households, seed = form.cleaned_data["households"], form.cleaned_data["seed"]
         progress = services.start_progress(
             kind="demo.synthetic",
-            title=_("Synthetic population: %(n)s households") % {"n": households},
+            title=_("Synthetic population: %(n)s households") % {"n": digits.localize(households)},
             total=households,
             by=request.user,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -30,9 +31,7 @@ class Command(BaseCommand):
             return
         try:
             task = TaskProgress.objects.get(uuid=options["uuid"])
-        except (TaskProgress.DoesNotExist, ValueError) as exc:
-            raise CommandError("No such task.") from exc
-        except Exception as exc:  # invalid UUID text
+        except (TaskProgress.DoesNotExist, ValidationError, ValueError) as exc:
             raise CommandError("No such task.") from exc
         started = time.monotonic()
         with tqdm(total=task.total or None, desc=task.title, disable=None) as bar:

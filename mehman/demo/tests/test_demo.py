@@ -1,0 +1,66 @@
+"""The demo settlement, and the synthetic-population tool as a background task."""
+
+import csv
+import io
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from conftest import signed_in
+from mehman.accounts.models import User
+from mehman.core.models import Settlement, TaskProgress
+from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
+
+
+def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
+    assert load_demo() == {"settlements": 2, "users": len(USERS)}
+    assert load_demo() == {"settlements": 0, "users": 0}
+    assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {u.role for u in USERS}
+    assert User.objects.get(username="clerk").check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="clerk").settlement_ids() == {
+        Settlement.objects.get(code="TJ").pk
+    }
+
+
+def test_the_demo_command_prints_every_login(db, capsys):
+    call_command("demo", no_serve=True)
+    out = capsys.readouterr().out
+    for demo_user in USERS:
+        assert demo_user.username in out
+    assert DEMO_PASSWORD in out
+
+
+def test_each_demo_role_sees_a_home_page_with_counts(db):
+    load_demo()
+    for demo_user in USERS:
+        client = signed_in(User.objects.get(username=demo_user.username))
+        page = client.get("/").content.decode()
+        assert 'data-testid="figure-capacity"' in page, demo_user.username
+
+
+def test_an_administrator_generates_a_synthetic_population_in_the_background(adam):
+    client = signed_in(adam)
+    response = client.post(
+        reverse("demo:synthetic"), {"households": "۲۵", "seed": "7"}, follow=False
+    )
+    progress = TaskProgress.objects.get(kind="demo.synthetic")
+    assert response["Location"] == reverse("core:task", args=[progress.uuid])
+    # The test settings run tasks immediately; the page shows the finished work.
+    page = client.get(response["Location"]).content.decode()
+    assert progress.__class__.objects.get(pk=progress.pk).status == "done"
+    assert "every 1s" not in page
+    download = client.get(reverse("demo:synthetic_download", args=[progress.uuid]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert len({row["household"] for row in rows}) == 25
+    progress.refresh_from_db()
+    assert progress.result["persons"] == len(rows)
+    assert progress.done == 25
+
+
+def test_a_bad_number_of_households_is_refused_with_a_translated_error(adam):
+    response = signed_in(adam).post(reverse("demo:synthetic"), {"households": "abc", "seed": "1"})
+    assert response.status_code == 200
+    assert "عدد" in response.content.decode()
+    assert not TaskProgress.objects.exists()
