@@ -28,7 +28,8 @@ def generate_synthetic(progress_uuid: str, households: int, seed: int) -> int:
     with Reporter(progress, total=households) as reporter, path.open("w", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=people.FIELDS)
         writer.writeheader()
-        for row in people.to_rows(people.generate(households, seed=seed, progress=reporter.advance)):
+        population = people.generate(households, seed=seed, progress=reporter.advance)
+        for row in people.to_rows(population):
             writer.writerow(row)
             persons += 1
         reporter.finish(
