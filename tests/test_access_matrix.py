@@ -60,6 +60,7 @@ MATRIX: dict[str, Entry] = {
     "accounts:login": Entry(public=True, insider_status=302),  # signed in: sent home
     "accounts:logout": Entry(public=True, method="post", insider_status=302),
     "accounts:preferences": Entry(),
+    "accounts:password": Entry(),
     "accounts:set_language": Entry(public=True, method="post", insider_status=302),
     "demo:synthetic": Entry(insider="adam", also_hidden_from=("mona", "alice")),
     "demo:synthetic_download": Entry(

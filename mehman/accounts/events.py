@@ -20,3 +20,4 @@ PREFERENCES_CHANGED = register(
     render=field_labels("accounts.User"),
 )
 ACCOUNT_DEACTIVATED = register("user.deactivated", _("Account deactivated"))
+PASSWORD_CHANGED = register("user.password_changed", _("Password changed"))

@@ -50,7 +50,8 @@ class SessionLimitsMiddleware:
                     return response
                 return redirect_to_login(request.get_full_path())
             # Background polling (htmx "every 1s") must not keep an idle session alive.
-            if not request.headers.get("X-Mehman-Poll"):
+            # Written at most once a minute, so a busy user does not cost a write per click.
+            if not request.headers.get("X-Mehman-Poll") and now - last_seen >= 60:
                 session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 

@@ -137,3 +137,15 @@ def set_preferences(
     )
     user.language, user.digits = locked.language, locked.digits
     return locked
+
+
+@transaction.atomic
+def change_password(*, user: User, password: str, by: Any) -> User:
+    """A new password must pass the password rules; the change is recorded, never the password."""
+    locked: User = User.objects.select_for_update().get(pk=user.pk)
+    validate_password(password, locked)
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    events.record(UserEvent, aggregate=locked, kind=account_events.PASSWORD_CHANGED, by=by)
+    user.password = locked.password
+    return locked

@@ -8,5 +8,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout, name="logout"),
     path("preferences/", views.preferences, name="preferences"),
+    path("password/", views.change_password, name="password"),
     path("language/", views.set_language, name="set_language"),
 ]

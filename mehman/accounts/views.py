@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -51,6 +53,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences were saved."))
         return response
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+@login_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    # The form checks the old password and the new one's rules; the service saves.
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(user=user, password=form.cleaned_data["new_password1"], by=user)  # type: ignore[arg-type]
+        update_session_auth_hash(request, user)  # type: ignore[arg-type]
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:preferences")
+    return render(request, "accounts/password.html", {"form": form})
 
 
 @require_POST

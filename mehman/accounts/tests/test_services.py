@@ -72,3 +72,18 @@ def test_changing_a_role_is_recorded(alice, adam):
     alice.refresh_from_db()
     assert alice.role == Role.CASEWORKER
     assert UserEvent.objects.filter(aggregate=alice, kind="user.role_changed", by=adam).exists()
+
+
+def test_changing_a_password_records_the_event_but_not_the_password(alice):
+    services.change_password(user=alice, password="a brand new passphrase 1405", by=alice)
+    alice.refresh_from_db()
+    assert alice.check_password("a brand new passphrase 1405")
+    event = UserEvent.objects.get(aggregate=alice, kind="user.password_changed")
+    assert event.params == {}
+
+
+def test_a_weak_new_password_changes_nothing(alice, password):
+    with pytest.raises(ValidationError):
+        services.change_password(user=alice, password="12345678", by=alice)
+    alice.refresh_from_db()
+    assert alice.check_password(password)

@@ -120,3 +120,31 @@ def test_a_signed_in_users_language_follows_their_preference(vera, password, cli
     _attempt(client, "vera", password)
     page = client.get(reverse("core:home")).content.decode()
     assert '<html lang="en" dir="ltr">' in page
+
+
+def test_a_user_changes_their_password_and_stays_signed_in(alice, password, client):
+    _attempt(client, "alice", password)
+    response = client.post(
+        reverse("accounts:password"),
+        {
+            "old_password": password,
+            "new_password1": "a brand new passphrase 1405",
+            "new_password2": "a brand new passphrase 1405",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200
+    alice.refresh_from_db()
+    assert alice.check_password("a brand new passphrase 1405")
+
+
+def test_a_wrong_old_password_is_refused_in_persian(alice, password, client):
+    _attempt(client, "alice", password)
+    response = client.post(
+        reverse("accounts:password"),
+        {"old_password": "nope", "new_password1": "x" * 12, "new_password2": "x" * 12},
+    )
+    assert response.status_code == 200
+    assert "گذرواژهٔ قدیمی‌تان اشتباه وارد شد" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password(password)

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
-from mehman.accounts.models import User
+from mehman.accounts.models import Role
 from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
-        roles = dict(User._meta.get_field("role").choices or [])
+        with translation.override("en"):  # terminals rarely render right-to-left text well
+            roles = {key: str(label) for key, label in Role.choices}
         for demo_user in USERS:
             where = ", ".join(demo_user.settlements) or "national"
             self.stdout.write(f"  {demo_user.username:12} {roles[demo_user.role]!s:28} {where}")
