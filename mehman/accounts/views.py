@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from mehman.accounts import services
 from mehman.accounts.forms import LanguageForm, LoginForm, PreferencesForm
 from mehman.accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
+from mehman.accounts.models import User
 
 
 class LoginView(auth_views.LoginView):
@@ -39,15 +40,19 @@ class LoginView(auth_views.LoginView):
 logout = auth_views.LogoutView.as_view()
 
 
+class AuthenticatedRequest(HttpRequest):
+    user: User
+
+
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = PreferencesForm(
         request.POST or None,
-        initial={"language": user.language, "digits": user.digits},  # type: ignore[union-attr]
+        initial={"language": user.language, "digits": user.digits},
     )
     if request.method == "POST" and form.is_valid():
-        services.set_preferences(user=user, by=user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.set_preferences(user=user, by=user, **form.cleaned_data)
         response = redirect("accounts:preferences")
         _set_language_cookie(response, form.cleaned_data["language"])
         messages.success(request, _("Your preferences were saved."))
@@ -56,13 +61,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def change_password(request: HttpRequest) -> HttpResponse:
+def change_password(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     # The form checks the old password and the new one's rules; the service saves.
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_password(user=user, password=form.cleaned_data["new_password1"], by=user)  # type: ignore[arg-type]
-        update_session_auth_hash(request, user)  # type: ignore[arg-type]
+        services.change_password(user=user, password=form.cleaned_data["new_password1"], by=user)
+        update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:preferences")
     return render(request, "accounts/password.html", {"form": form})
