@@ -7,7 +7,7 @@ PYTEST := $(BIN)/pytest
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mehman
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test test-postgres test-browser check lint format messages catalogues setup worker bench clean
+.PHONY: demo serve test test-postgres test-browser check lint format messages catalogues setup worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,9 +67,6 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djlint --reformat mehman/templates || true
-
-bench: setup
-	@for b in bench/*.py; do [ -e "$$b" ] && $(BIN)/python $$b; done; true
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
