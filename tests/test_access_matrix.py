@@ -62,6 +62,11 @@ MATRIX: dict[str, Entry] = {
     "accounts:preferences": Entry(),
     "accounts:password": Entry(),
     "accounts:set_language": Entry(public=True, method="post", insider_status=302),
+    "accounts:staff": Entry(also_hidden_from=("alice", "vera", "nasrin")),
+    "accounts:staff_create": Entry(insider="adam", also_hidden_from=("mona", "alice")),
+    "accounts:staff_detail": Entry(
+        kwargs=lambda p: {"username": p["alice"].username}, also_hidden_from=("vera",)
+    ),
     "demo:synthetic": Entry(insider="adam", also_hidden_from=("mona", "alice")),
     "demo:synthetic_download": Entry(
         kwargs=_task_of("adam", done=True), insider="adam", also_hidden_from=("mona",)

@@ -10,22 +10,33 @@ from mehman.core.admin import ReadOnlyAdmin
 class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
-    readonly_fields = ("since",)
+    readonly_fields = ("settlement", "since")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):  # type: ignore[misc]
+    """Read-only: accounts are created and changed on the Staff pages, through the services."""
+
     list_display = ("username", "first_name", "last_name", "role", "language", "is_active")
     list_filter = ("role", "is_active", "language", "memberships__settlement")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Mehman"), {"fields": ("role", "language", "digits", "phone")}),
     )
-    add_fieldsets = (
-        *(DjangoUserAdmin.add_fieldsets or ()),
-        (_("Mehman"), {"fields": ("role", "language")}),
-    )
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(UserEvent)

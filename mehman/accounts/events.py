@@ -20,4 +20,12 @@ PREFERENCES_CHANGED = register(
     render=field_labels("accounts.User"),
 )
 ACCOUNT_DEACTIVATED = register("user.deactivated", _("Account deactivated"))
+ACCOUNT_REACTIVATED = register("user.reactivated", _("Account reactivated"))
 PASSWORD_CHANGED = register("user.password_changed", _("Password changed"))
+DETAILS_CHANGED = register(
+    "user.details_changed",
+    _("Account details changed"),
+    _("Changed: {fields}"),
+    ("fields",),
+    render=field_labels("accounts.User"),
+)

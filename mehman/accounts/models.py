@@ -31,14 +31,14 @@ NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 # What each role may do beyond reading its scope. Later apps add their own
 # capabilities here; views check them with core.permissions.require_capability.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CLERK: frozenset({"tasks.view"}),
-    Role.CASEWORKER: frozenset({"tasks.view"}),
-    Role.HOUSING_OFFICER: frozenset({"tasks.view"}),
-    Role.MANAGER: frozenset({"tasks.view", "settlement.edit", "staff.view"}),
+    Role.CLERK: frozenset(),
+    Role.CASEWORKER: frozenset(),
+    Role.HOUSING_OFFICER: frozenset(),
+    Role.MANAGER: frozenset({"settlement.edit", "staff.view"}),
     Role.PARTNER: frozenset(),
-    Role.ANALYST: frozenset({"tasks.view", "staff.view"}),
+    Role.ANALYST: frozenset(),
     Role.ADMINISTRATOR: frozenset(
-        {"tasks.view", "settlement.edit", "staff.view", "tools.synthetic", "admin.site"}
+        {"settlement.edit", "staff.view", "staff.manage", "tools.synthetic"}
     ),
 }
 

@@ -11,7 +11,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from mehman.accounts import events as account_events
-from mehman.accounts.models import DigitPreference, Language, Membership, Role, User, UserEvent
+from mehman.accounts.models import (
+    NATIONAL_ROLES,
+    DigitPreference,
+    Language,
+    Membership,
+    Role,
+    User,
+    UserEvent,
+)
 from mehman.core import events
 from mehman.core.models import Settlement
 
@@ -49,7 +57,7 @@ def create_user(
         language=language,
         is_staff=role == Role.ADMINISTRATOR,
     )
-    if role not in {Role.ANALYST, Role.ADMINISTRATOR} and not settlements:
+    if role not in NATIONAL_ROLES and not settlements:
         raise ValidationError(
             _("Choose at least one settlement for this role."), code="no_settlement"
         )
@@ -149,3 +157,63 @@ def change_password(*, user: User, password: str, by: Any) -> User:
     events.record(UserEvent, aggregate=locked, kind=account_events.PASSWORD_CHANGED, by=by)
     user.password = locked.password
     return locked
+
+
+@transaction.atomic
+def set_memberships(*, user: User, settlements: Iterable[Settlement], by: Any) -> User:
+    """A user works in exactly the chosen settlements; each grant and removal is recorded."""
+    wanted = {s.pk: s for s in settlements}
+    if user.role not in NATIONAL_ROLES and not wanted:
+        raise ValidationError(
+            _("Choose at least one settlement for this role."), code="no_settlement"
+        )
+    current = {m.settlement_id: m.settlement for m in user.memberships.select_related("settlement")}
+    for pk in sorted(set(current) - set(wanted)):
+        revoke_membership(user=user, settlement=current[pk], by=by)
+    for pk in sorted(set(wanted) - set(current)):
+        grant_membership(user=user, settlement=wanted[pk], by=by)
+    return user
+
+
+@transaction.atomic
+def update_details(
+    *, user: User, by: Any, first_name: str, last_name: str, email: str, phone: str
+) -> User:
+    """Names and contacts of a staff member change with a record of what changed."""
+    locked: User = User.objects.select_for_update().get(pk=user.pk)
+    new = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
+    changed = [name for name, value in new.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, new[name])
+    locked.full_clean(exclude=["password", "username"])
+    _history_by(locked, by)
+    locked.save(update_fields=changed)
+    events.record(
+        UserEvent, aggregate=locked, kind=account_events.DETAILS_CHANGED, by=by, fields=changed
+    )
+    return locked
+
+
+@transaction.atomic
+def set_active(*, user: User, active: bool, by: Any) -> User:
+    """A deactivated account cannot sign in; nobody deactivates their own account."""
+    if getattr(by, "pk", None) == user.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    locked: User = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active == active:
+        return locked
+    locked.is_active = active
+    _history_by(locked, by)
+    locked.save(update_fields=["is_active"])
+    kind = account_events.ACCOUNT_REACTIVATED if active else account_events.ACCOUNT_DEACTIVATED
+    events.record(UserEvent, aggregate=locked, kind=kind, by=by)
+    return locked
+
+
+@transaction.atomic
+def update_access(*, user: User, role: str, settlements: Iterable[Settlement], by: Any) -> User:
+    """Role and settlements change together, so no account is left with a role but no scope."""
+    user = change_role(user=user, role=role, by=by)
+    return set_memberships(user=user, settlements=settlements, by=by)

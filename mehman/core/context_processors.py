@@ -19,6 +19,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     context["lockout_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if user.is_authenticated:
         context["nav_tools"] = user.has_capability("tools.synthetic")
+        context["nav_staff"] = user.has_capability("staff.view")
         context["nav_settlements"] = list(
             Settlement.objects.for_user(user)
             .filter(is_active=True)
