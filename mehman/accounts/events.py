@@ -1,11 +1,25 @@
 """Timeline events of staff accounts."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from mehman.core.events import field_labels, register
 
-USER_CREATED = register("user.created", _("Account created"), _("Role: {role}"), ("role",))
-ROLE_CHANGED = register("user.role_changed", _("Role changed"), _("New role: {role}"), ("role",))
+
+def _role_label(params: dict[str, Any]) -> dict[str, str]:
+    from mehman.accounts.models import Role
+
+    role = str(params.get("role", ""))
+    return {"role": str(dict(Role.choices).get(role, role))}
+
+
+USER_CREATED = register(
+    "user.created", _("Account created"), _("Role: {role}"), ("role",), render=_role_label
+)
+ROLE_CHANGED = register(
+    "user.role_changed", _("Role changed"), _("New role: {role}"), ("role",), render=_role_label
+)
 MEMBERSHIP_GRANTED = register(
     "user.membership_granted", _("Settlement access granted"), _("{settlement}"), ("settlement",)
 )

@@ -87,3 +87,13 @@ def test_a_weak_new_password_changes_nothing(alice, password):
         services.change_password(user=alice, password="12345678", by=alice)
     alice.refresh_from_db()
     assert alice.check_password(password)
+
+
+def test_the_timeline_names_roles_in_the_users_language(alice):
+    from django.utils import translation
+
+    event = UserEvent.objects.get(aggregate=alice, kind="user.created")
+    with translation.override("fa"):
+        assert event.summary == "نقش: متصدی ثبت‌نام"
+    with translation.override("en"):
+        assert event.summary == "Role: Registration clerk"
