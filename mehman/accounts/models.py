@@ -103,6 +103,11 @@ class User(AbstractUser):
     def has_national_scope(self) -> bool:
         return self.role in NATIONAL_ROLES or self.is_superuser
 
+    @property
+    def sees_settlement_records(self) -> bool:
+        """Partner staff see residents only through referrals, never settlement-wide."""
+        return self.role != Role.PARTNER
+
     def settlement_ids(self) -> frozenset[int]:
         cached: frozenset[int] | None = getattr(self, "_settlement_ids", None)
         if cached is None:

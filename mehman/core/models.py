@@ -44,6 +44,7 @@ class AccommodationType(models.TextChoices):
 
 class SettlementQuerySet(ScopedQuerySet["Settlement"]):
     settlement_path = ""  # the settlement itself
+    personal_data = False
 
 
 class Settlement(BaseModel):

@@ -29,6 +29,9 @@ class ScopedUser(Protocol):
     @property
     def has_national_scope(self) -> bool: ...
 
+    @property
+    def sees_settlement_records(self) -> bool: ...
+
     def settlement_ids(self) -> frozenset[int]: ...
 
     def has_capability(self, capability: str) -> bool: ...
@@ -43,9 +46,15 @@ class ScopedQuerySet(models.QuerySet[_M]):
     """
 
     settlement_path: str = "settlement"
+    # Records about people are not shown settlement-wide to partner staff: they
+    # see only what is referred to them under a data-sharing agreement, which
+    # their own querysets grant. Non-personal records (settlements) set False.
+    personal_data: bool = True
 
     def for_user(self, user: Any) -> ScopedQuerySet[_M]:
         if not getattr(user, "is_authenticated", False) or not isinstance(user, ScopedUser):
+            return self.none()
+        if self.personal_data and not user.sees_settlement_records:
             return self.none()
         if user.has_national_scope:
             return self

@@ -97,3 +97,12 @@ def test_the_timeline_names_roles_in_the_users_language(alice):
         assert event.summary == "نقش: متصدی ثبت‌نام"
     with translation.override("en"):
         assert event.summary == "Role: Registration clerk"
+
+
+def test_partner_staff_see_their_settlement_but_no_settlement_wide_records(vera, alice):
+    from mehman.accounts.models import Membership
+    from mehman.core.models import Settlement
+
+    assert list(Settlement.objects.for_user(vera)) == list(Settlement.objects.for_user(alice))
+    assert Membership.objects.for_user(alice).exists()
+    assert not Membership.objects.for_user(vera).exists()
