@@ -70,10 +70,7 @@ def nasrin(db, settlement_a, settlement_b):
 
 @pytest.fixture
 def adam(db, settlement_a, settlement_b):
-    user = UserFactory(username="adam", role=Role.ADMINISTRATOR)
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    return user
+    return UserFactory(username="adam", role=Role.ADMINISTRATOR)
 
 
 def signed_in(user) -> Client:

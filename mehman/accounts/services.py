@@ -24,6 +24,12 @@ from mehman.core import events
 from mehman.core.models import Settlement
 
 
+def _apply_role(user: User, role: str) -> None:
+    """The Django admin flags follow the role: administrators, and only they, use the admin."""
+    user.role = role
+    user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+
+
 def _history_by(instance: Any, by: Any) -> None:
     instance._history_user = by if getattr(by, "is_authenticated", False) else None
 
@@ -50,13 +56,12 @@ def create_user(
     settlements = list(settlements)
     user = User(
         username=username,
-        role=role,
         first_name=first_name,
         last_name=last_name,
         email=email,
         language=language,
-        is_staff=role == Role.ADMINISTRATOR,
     )
+    _apply_role(user, role)
     if role not in NATIONAL_ROLES and not settlements:
         raise ValidationError(
             _("Choose at least one settlement for this role."), code="no_settlement"
@@ -111,10 +116,9 @@ def change_role(*, user: User, role: str, by: Any) -> User:
     locked: User = User.objects.select_for_update().get(pk=user.pk)
     if locked.role == role:
         return locked
-    locked.role = role
-    locked.is_staff = role == Role.ADMINISTRATOR
+    _apply_role(locked, role)
     _history_by(locked, by)
-    locked.save(update_fields=["role", "is_staff"])
+    locked.save(update_fields=["role", "is_staff", "is_superuser"])
     events.record(UserEvent, aggregate=locked, kind=account_events.ROLE_CHANGED, by=by, role=role)
     return locked
 

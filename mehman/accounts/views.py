@@ -138,7 +138,7 @@ def staff_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             user = services.create_user(by=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("The account was created."))
             return redirect("accounts:staff_detail", username=user.username)
@@ -161,7 +161,7 @@ def staff_detail(request: AuthenticatedRequest, username: str) -> HttpResponse:
         try:
             _apply_staff_action(action, member, forms[action].cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(forms[action], error)
+            forms[action].add_error(None, error)
         else:
             messages.success(request, _("The account was saved."))
             return redirect("accounts:staff_detail", username=member.username)
@@ -212,7 +212,3 @@ def _apply_staff_action(action: str, member: User, data: dict[str, Any], *, by: 
         services.change_password(user=member, password=data["new_password1"], by=by)
     elif action == "active":
         services.set_active(user=member, active=not member.is_active, by=by)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    form.add_error(None, error)

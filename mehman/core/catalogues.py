@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,6 @@ def problems(po_path: Path) -> list[Problem]:
 
 
 def _placeholders(text: str) -> set[str]:
-    import re
-
     return set(re.findall(r"%\(\w+\)[sd]|\{\w*\}", text))
 
 

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mehman.core.events import event_kind
 from mehman.core.permissions import ScopedQuerySet
 
 if TYPE_CHECKING:
@@ -86,14 +88,10 @@ class Settlement(BaseModel):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_fa if (get_language() or "fa").startswith("fa") else self.name_en
 
     @property
     def province(self) -> str:
-        from django.utils.translation import get_language
-
         return self.province_fa if (get_language() or "fa").startswith("fa") else self.province_en
 
 
@@ -126,14 +124,10 @@ class Event(models.Model):
 
     @property
     def label(self) -> StrOrPromise:
-        from mehman.core.events import event_kind
-
         return event_kind(self.kind).label
 
     @property
     def summary(self) -> str:
-        from mehman.core.events import event_kind
-
         return event_kind(self.kind).summarise(self.params)
 
 
@@ -155,10 +149,8 @@ class TaskStatus(models.TextChoices):
 
 
 class TaskProgressQuerySet(ScopedQuerySet["TaskProgress"]):
-    settlement_path = "settlement"
-
     def for_user(self, user: Any) -> TaskProgressQuerySet:
-        """A user follows the tasks they started, and national tasks only if national."""
+        """A user follows the tasks they started, and no one else's."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(started_by=user)
@@ -177,9 +169,6 @@ class TaskProgress(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("started by"),
-    )
-    settlement = models.ForeignKey(
-        Settlement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(
         _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.QUEUED

@@ -111,22 +111,17 @@ def _jsonable(value: Any) -> Any:
 # --- Background-task progress --------------------------------------------------------
 
 
-def start_progress(
-    *, kind: str, title: str, total: int = 0, by: Any = None, settlement: Settlement | None = None
-) -> TaskProgress:
+def start_progress(*, kind: str, title: str, total: int = 0, by: Any = None) -> TaskProgress:
     """A piece of background work is announced before it is queued, so pages can follow it."""
     return TaskProgress.objects.create(
         kind=kind,
         title=title,
         total=total,
         started_by=by if getattr(by, "is_authenticated", False) else None,
-        settlement=settlement,
     )
 
 
-def advance_progress(
-    progress: TaskProgress, *, done: int, total: int | None = None, message: str = ""
-) -> None:
+def advance_progress(progress: TaskProgress, *, done: int, total: int | None = None) -> None:
     """Progress only moves forward; one UPDATE, no transaction held open by the worker."""
     fields: dict[str, Any] = {
         "done": done,
@@ -136,8 +131,6 @@ def advance_progress(
     if total is not None:
         fields["total"] = total
         progress.total = total
-    if message:
-        fields["message"] = message[:300]
     TaskProgress.objects.filter(pk=progress.pk).update(**fields)
     progress.done = done
     progress.status = TaskStatus.RUNNING

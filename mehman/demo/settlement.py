@@ -75,7 +75,7 @@ def load_demo() -> dict[str, int]:
     for demo_user in USERS:
         if User.objects.filter(username=demo_user.username).exists():
             continue
-        user = account_services.create_user(
+        account_services.create_user(
             username=demo_user.username,
             role=demo_user.role,
             password=DEMO_PASSWORD,
@@ -85,8 +85,5 @@ def load_demo() -> dict[str, int]:
             settlements=[by_code[code] for code in demo_user.settlements],
             validate=False,
         )
-        if demo_user.role == Role.ADMINISTRATOR:
-            user.is_superuser = True
-            user.save(update_fields=["is_superuser"])
         created["users"] += 1
     return created

@@ -106,3 +106,11 @@ def test_partner_staff_see_their_settlement_but_no_settlement_wide_records(vera,
     assert list(Settlement.objects.for_user(vera)) == list(Settlement.objects.for_user(alice))
     assert Membership.objects.for_user(alice).exists()
     assert not Membership.objects.for_user(vera).exists()
+
+
+def test_admin_site_flags_follow_the_administrator_role(adam, alice):
+    assert (adam.is_staff, adam.is_superuser) == (True, True)
+    assert (alice.is_staff, alice.is_superuser) == (False, False)
+    services.change_role(user=adam, role=Role.ANALYST, by=alice)
+    adam.refresh_from_db()
+    assert (adam.is_staff, adam.is_superuser) == (False, False)

@@ -270,6 +270,19 @@ class _Generator:
         )
         return p, age
 
+    def wife(self, age: float, family: str, relationship: str) -> tuple[Person, float]:
+        """A woman married into the family: her own father's name, often her own family name."""
+        return self.person(
+            self.given("F", age),
+            family if self.random() < 0.4 else self.family(),
+            self.old_male(),
+            self.old_male(),
+            "F",
+            age,
+            relationship,
+            "married",
+        )
+
     # -- children
 
     def births(self, mother_age: float, start: float, stop: float, parity: int) -> list[float]:
@@ -382,16 +395,7 @@ class _Generator:
         """A married son's wife and children living in his father's household."""
         person, son_age = son
         wife_age = max(16.0 + self.random(), son_age - self.rng.triangular(0.0, 9.0, 3.0))
-        wife = self.person(
-            self.given("F", wife_age),
-            family if self.random() < 0.4 else self.family(),
-            self.old_male(),
-            self.old_male(),
-            "F",
-            wife_age,
-            "other_relative",
-            "married",
-        )
+        wife = self.wife(wife_age, family, "other_relative")
         married_at = wife_age - self.rng.uniform(0.0, min(8.0, wife_age - 15.5))
         ages = self.births(wife_age, married_at, wife_age, self.parity(wife_age))
         avoid = {person.given_name, head_name}
@@ -541,16 +545,7 @@ class _Generator:
             "head",
             "married",
         )
-        wife = self.person(
-            self.given("F", wife_age),
-            family if self.random() < 0.4 else self.family(),
-            self.old_male(),
-            self.old_male(),
-            "F",
-            wife_age,
-            "spouse",
-            "married",
-        )
+        wife = self.wife(wife_age, family, "spouse")
         return [head, wife]
 
     def single_elder(self, family: str) -> list[tuple[Person, float]]:
