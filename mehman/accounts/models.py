@@ -31,16 +31,37 @@ NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 # What each role may do beyond reading its scope. Later apps add their own
 # capabilities here; views check them with core.permissions.require_capability.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CLERK: frozenset(),
-    Role.CASEWORKER: frozenset(),
+    Role.CLERK: frozenset({"registry.edit"}),
+    Role.CASEWORKER: frozenset({"registry.edit", "protection.view"}),
     Role.HOUSING_OFFICER: frozenset(),
-    Role.MANAGER: frozenset({"settlement.edit", "staff.view"}),
+    Role.MANAGER: frozenset(
+        {
+            "settlement.edit",
+            "staff.view",
+            "registry.edit",
+            "registry.import",
+            "registry.export",
+            "protection.view",
+        }
+    ),
     Role.PARTNER: frozenset(),
     Role.ANALYST: frozenset(),
     Role.ADMINISTRATOR: frozenset(
-        {"settlement.edit", "staff.view", "staff.manage", "tools.synthetic"}
+        {
+            "settlement.edit",
+            "staff.view",
+            "staff.manage",
+            "tools.synthetic",
+            "registry.edit",
+            "registry.import",
+            "registry.export",
+        }
     ),
 }
+
+# Roles that see no one's personal record settlement-wide: partner staff see
+# residents only through referrals; analysts work with aggregates, no names.
+NO_PERSONAL_RECORDS = frozenset({Role.PARTNER, Role.ANALYST})
 
 
 class Language(models.TextChoices):
@@ -105,8 +126,8 @@ class User(AbstractUser):
 
     @property
     def sees_settlement_records(self) -> bool:
-        """Partner staff see residents only through referrals, never settlement-wide."""
-        return self.role != Role.PARTNER
+        """Partner staff see residents only through referrals; analysts see no names."""
+        return self.role not in NO_PERSONAL_RECORDS
 
     def settlement_ids(self) -> frozenset[int]:
         cached: frozenset[int] | None = getattr(self, "_settlement_ids", None)
@@ -160,3 +181,44 @@ class UserEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("user event")
         verbose_name_plural = _("user events")
+
+
+class AccessLogQuerySet(ScopedQuerySet["AccessLog"]):
+    personal_data = False  # who read what, not the record itself
+
+    def for_user(self, user: Any) -> ScopedQuerySet[AccessLog]:
+        """Managers audit reads in their settlements; administrators everywhere."""
+        if not getattr(user, "is_authenticated", False) or not user.has_capability("staff.view"):
+            return self.none()
+        return super().for_user(user)
+
+
+class AccessLog(models.Model):
+    """Append-only: one row per read of a protected record (who, what, when)."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    settlement = models.ForeignKey(
+        Settlement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settlement"),
+    )
+    record_type = models.CharField(_("record type"), max_length=64)
+    record_uuid = models.UUIDField(_("record"), db_index=True)
+    subject = models.CharField(_("subject"), max_length=64, blank=True)
+    via = models.CharField(_("via"), max_length=200, blank=True)
+
+    objects: ClassVar[AccessLogQuerySet] = AccessLogQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.record_type} {self.subject}"

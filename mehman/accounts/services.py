@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mehman.accounts import events as account_events
 from mehman.accounts.models import (
     NATIONAL_ROLES,
+    AccessLog,
     DigitPreference,
     Language,
     Membership,
@@ -221,3 +222,48 @@ def update_access(*, user: User, role: str, settlements: Iterable[Settlement], b
     """Role and settlements change together, so no account is left with a role but no scope."""
     user = change_role(user=user, role=role, by=by)
     return set_memberships(user=user, settlements=settlements, by=by)
+
+
+def log_access(
+    *,
+    user: Any,
+    record: Any,
+    subject: str = "",
+    settlement: Settlement | None = None,
+    via: str = "",
+) -> None:
+    """Every read of a protected record leaves a row naming who read what, and where."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    AccessLog.objects.create(
+        user=user,
+        settlement=settlement,
+        record_type=record._meta.label_lower,
+        record_uuid=record.uuid,
+        subject=subject[:64],
+        via=via[:200],
+    )
+
+
+def log_accesses(
+    *,
+    user: Any,
+    records: Iterable[Any],
+    subject: str = "",
+    settlement: Settlement | None = None,
+    via: str = "",
+) -> None:
+    """``log_access`` for many records in one insert."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user,
+            settlement=settlement,
+            record_type=record._meta.label_lower,
+            record_uuid=record.uuid,
+            subject=subject[:64],
+            via=via[:200],
+        )
+        for record in records
+    )

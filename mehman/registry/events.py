@@ -1,0 +1,173 @@
+"""Timeline events of households.
+
+Parameters name members by their given name only (the timeline is read inside
+the household's own scope) and never name a protected need.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mehman.core.events import register
+
+
+def _relationship(params: dict[str, Any]) -> dict[str, str]:
+    from mehman.registry.models import Relationship
+
+    code = str(params.get("relationship", ""))
+    return {"relationship": str(dict(Relationship.choices).get(code, code))}
+
+
+def _document(params: dict[str, Any]) -> dict[str, str]:
+    from mehman.registry.models import DocumentType
+
+    code = str(params.get("doc_type", ""))
+    return {"doc_type": str(dict(DocumentType.choices).get(code, code))}
+
+
+def _need(params: dict[str, Any]) -> dict[str, str]:
+    from mehman.registry.models import SpecificNeedCode
+
+    if params.get("protected"):
+        return {"need": str(_("a protected need"))}
+    code = SpecificNeedCode.objects.filter(code=params.get("code", "")).first()
+    return {"need": code.label if code else str(params.get("code", ""))}
+
+
+def _fields(params: dict[str, Any]) -> dict[str, str]:
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.translation import gettext
+
+    model = apps.get_model(str(params.get("model", "registry.Individual")))
+    names = []
+    for name in params.get("fields", []):
+        try:
+            names.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            names.append(str(name))
+    return {"fields": gettext(", ").join(names)}
+
+
+def _status(params: dict[str, Any]) -> dict[str, str]:
+    from mehman.registry.models import HouseholdStatus
+
+    code = str(params.get("status", ""))
+    return {"status": str(dict(HouseholdStatus.choices).get(code, code))}
+
+
+REGISTERED = register(
+    "household.registered",
+    _("Household registered"),
+    _("{size} members"),
+    ("size",),
+)
+IMPORTED = register(
+    "household.imported",
+    _("Household imported"),
+    _("{size} members, from {source}"),
+    ("size", "source"),
+)
+MEMBER_ADDED = register(
+    "household.member_added",
+    _("Member added"),
+    _("{member} ({relationship})"),
+    ("member",),
+    render=_relationship,
+)
+BIRTH = register("household.birth", _("Birth recorded"), _("{member}"), ("member",))
+DEATH = register("household.death", _("Death recorded"), _("{member}"), ("member",))
+MARRIED_OUT = register(
+    "household.married_out",
+    _("Member left on marriage"),
+    _("{member} joined {other}"),
+    ("member", "other"),
+)
+MARRIED_IN = register(
+    "household.married_in",
+    _("Member joined on marriage"),
+    _("{member} from {other}"),
+    ("member", "other"),
+)
+MARRIAGE = register(
+    "household.marriage",
+    _("Marriage recorded"),
+    _("{member}"),
+    ("member",),
+)
+SPLIT_FROM = register(
+    "household.split_from",
+    _("Household split"),
+    _("{count} members formed {other}"),
+    ("count", "other"),
+)
+SPLIT_INTO = register(
+    "household.split_into",
+    _("Household formed by a split"),
+    _("{count} members from {other}"),
+    ("count", "other"),
+)
+MERGED_AWAY = register(
+    "household.merged_away",
+    _("Household merged into another"),
+    _("Members moved to {other}"),
+    ("other",),
+)
+MERGED_IN = register(
+    "household.merged_in",
+    _("Household merged in"),
+    _("{count} members from {other}"),
+    ("count", "other"),
+)
+UNMERGED = register(
+    "household.unmerged",
+    _("Merge undone"),
+    _("{count} members back to {other}"),
+    ("count", "other"),
+)
+HEAD_CHANGED = register(
+    "household.head_changed", _("Head of household changed"), _("{member}"), ("member",)
+)
+STATUS_CHANGED = register(
+    "household.status_changed",
+    _("Status changed"),
+    _("Now: {status}"),
+    ("status",),
+    render=_status,
+)
+DOCUMENT_ADDED = register(
+    "household.document_added",
+    _("Document added"),
+    _("{doc_type} of {member}"),
+    ("member",),
+    render=_document,
+)
+DOCUMENT_VERIFIED = register(
+    "household.document_verified",
+    _("Document verified"),
+    _("{doc_type} of {member}"),
+    ("member",),
+    render=_document,
+)
+NEED_RECORDED = register(
+    "household.need_recorded",
+    _("Specific need recorded"),
+    _("{need} ({member})"),
+    ("member",),
+    render=_need,
+)
+NEED_RESOLVED = register(
+    "household.need_resolved",
+    _("Specific need resolved"),
+    _("{need} ({member})"),
+    ("member",),
+    render=_need,
+)
+CORRECTED = register(
+    "household.corrected",
+    _("Record corrected"),
+    _("{fields}: {reason}"),
+    ("reason",),
+    render=_fields,
+)
+NOTE_ADDED = register("household.note_added", _("Case note written"))

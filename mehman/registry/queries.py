@@ -1,0 +1,313 @@
+"""Registry reads: the one search box, list filters and figures.
+
+Search works on the indexed keys the services derive (``mehman.core.names``):
+a reference number, a document number, a phone, or names; names match across
+Arabic/Persian letters, compound spellings and one typo, and combine with the
+father's name and the year of birth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, When
+
+from mehman.core import dates, names
+from mehman.core.models import Settlement
+from mehman.registry.models import (
+    EXPIRING_DOCUMENT_TYPES,
+    Household,
+    HouseholdStatus,
+    IdentityDocument,
+    Individual,
+    IndividualStatus,
+    NameVariant,
+    SpecificNeed,
+)
+
+SEARCH_LIMIT = 100
+
+
+@dataclass
+class SearchResult:
+    """Households in rank order, and the people in them who matched."""
+
+    household_ids: list[int] = field(default_factory=list)
+    person_ids: set[int] = field(default_factory=set)
+    kind: str = ""  # reference, document, phone, name, latin, father, year
+
+    def add(self, household_id: int, person_id: int | None = None) -> None:
+        if household_id not in self.household_ids:
+            self.household_ids.append(household_id)
+        if person_id is not None:
+            self.person_ids.add(person_id)
+
+
+def similar_keys(key: str) -> set[str]:
+    """Name keys in the registry within one typo of ``key`` (including itself)."""
+    if not key:
+        return set()
+    found = set(
+        NameVariant.objects.filter(variant__in=names.deletions(key)).values_list("key", flat=True)
+    )
+    return {k for k in found if names.within_one_edit(key, k)} | {key}
+
+
+def birth_year_range(year: int) -> tuple[date, date]:
+    """The dates of a birth year, Jalali (1300-1499) or Gregorian."""
+    if year in dates.JALALI_YEARS_IN_GREGORIAN_FIELD:
+        return dates.to_gregorian(year, 1, 1), dates.to_gregorian(year + 1, 1, 1) - timedelta(1)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _name_conditions(tokens: list[str], *, fuzzy: bool) -> Q | None:
+    def keys(key: str) -> list[str]:
+        return sorted(similar_keys(key)) if fuzzy else [key]
+
+    condition = Q()
+    if len(tokens) == 1:
+        only = keys(tokens[0])
+        return Q(given_key__in=only) | Q(family_key__in=only)
+    for given, family in names.compound_splits(tokens):
+        if family:
+            condition |= Q(given_key__in=keys(given), family_key__in=keys(family))
+        else:
+            condition |= Q(given_key__in=keys(given))
+    return condition or None
+
+
+def search(
+    individuals: QuerySet[Individual],
+    households: QuerySet[Household],
+    text: str,
+    *,
+    father: str = "",
+    year: int | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> SearchResult:
+    """Find households by what a clerk types; ``individuals`` and ``households`` are scoped."""
+    result = SearchResult()
+    text = (text or "").strip()
+    people = individuals
+    if father:
+        people = people.filter(father_key__in=similar_keys(names.name_key(father)))
+    if year:
+        start, end = birth_year_range(year)
+        people = people.filter(birth_date__range=(start, end))
+
+    if text and (reference := names.reference_key(text)):
+        result.kind = "reference"
+        for pk in households.filter(reference=reference).values_list("pk", flat=True):
+            result.add(pk)
+        if result.household_ids:
+            return result
+
+    if text and names.looks_like_number(text):
+        number = names.document_key(text)
+        documents = IdentityDocument.objects.filter(number=number).values("individual_id")
+        result.kind = "document"
+        for pk, household_id in people.filter(pk__in=documents).values_list("pk", "household_id")[
+            :limit
+        ]:
+            result.add(household_id, pk)
+        phone = names.phone_key(text)
+        if phone and len(phone) >= 7:
+            if not result.household_ids:
+                result.kind = "phone"
+            for pk, household_id in people.filter(phone_key=phone).values_list(
+                "pk", "household_id"
+            )[:limit]:
+                result.add(household_id, pk)
+            if not father and not year:
+                for pk in households.filter(phone_key=phone).values_list("pk", flat=True)[:limit]:
+                    result.add(pk)
+        return result
+
+    tokens = names.name_tokens(text)
+    if tokens and all(t.isascii() for t in tokens):
+        result.kind = "latin"
+        folded = " ".join(tokens)
+        matches = people.filter(Q(latin_key=folded) | Q(latin_key__startswith=folded + " "))
+        for pk, household_id in matches.values_list("pk", "household_id")[:limit]:
+            result.add(household_id, pk)
+        return result
+
+    if not tokens:
+        if father or year:
+            result.kind = "father" if father else "year"
+            for pk, household_id in people.values_list("pk", "household_id")[:limit]:
+                result.add(household_id, pk)
+        return result
+
+    result.kind = "name"
+    exact = _name_conditions(tokens, fuzzy=False)
+    seen: set[int] = set()
+    if exact is not None:
+        for pk, household_id in people.filter(exact).values_list("pk", "household_id")[:limit]:
+            result.add(household_id, pk)
+            seen.add(pk)
+    if len(seen) < limit:
+        fuzzy = _name_conditions(tokens, fuzzy=True)
+        if fuzzy is not None:
+            rows = people.filter(fuzzy).exclude(pk__in=seen).values_list("pk", "household_id")
+            for pk, household_id in rows[: limit - len(seen)]:
+                result.add(household_id, pk)
+    return result
+
+
+def in_rank_order(queryset: QuerySet[Household], ids: list[int]) -> QuerySet[Household]:
+    """``queryset`` restricted to ``ids``, in that order."""
+    if not ids:
+        return queryset.none()
+    order = Case(*(When(pk=pk, then=i) for i, pk in enumerate(ids)), output_field=IntegerField())
+    return queryset.filter(pk__in=ids).annotate(rank=order).order_by("rank")
+
+
+# --- List filters -----------------------------------------------------------------------------
+
+AGE_GROUPS = {
+    "0-4": (0, 4),
+    "5-11": (5, 11),
+    "12-17": (12, 17),
+    "18-59": (18, 59),
+    "60+": (60, 200),
+}
+
+
+def _born_between(min_age: int, max_age: int, on: date) -> tuple[date, date]:
+    """Birth dates of people aged ``min_age`` to ``max_age`` on ``on``."""
+    latest = _years_before(on, min_age)
+    earliest = _years_before(on, max_age + 1) + timedelta(1)
+    return earliest, latest
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def filter_households(
+    queryset: QuerySet[Household], params: Mapping[str, Any]
+) -> QuerySet[Household]:
+    """Apply the list page's filters; unknown or empty values are ignored."""
+    if status := params.get("status"):
+        queryset = queryset.filter(status=status)
+    if block := params.get("block"):
+        queryset = queryset.filter(block=block)
+    if (size_min := params.get("size_min")) is not None:
+        queryset = queryset.filter(size__gte=size_min)
+    if (size_max := params.get("size_max")) is not None:
+        queryset = queryset.filter(size__lte=size_max)
+    if head_sex := params.get("head_sex"):
+        queryset = queryset.filter(head__sex=head_sex)
+    if age_group := params.get("age_group"):
+        low, high = AGE_GROUPS[age_group]
+        earliest, latest = _born_between(low, high, dates.today())
+        members = Individual.objects.filter(
+            household=OuterRef("pk"),
+            status=IndividualStatus.ACTIVE,
+            birth_date__range=(earliest, latest),
+        )
+        queryset = queryset.filter(Exists(members))
+    if need := params.get("need"):
+        needs = SpecificNeed.objects.filter(
+            individual__household=OuterRef("pk"),
+            individual__status=IndividualStatus.ACTIVE,
+            resolved_on__isnull=True,
+        )
+        if need != "any":
+            needs = needs.filter(Q(code__code=need) | Q(code__parent__code=need))
+        queryset = queryset.filter(Exists(needs))
+    if expiry := params.get("document_expiry"):
+        today = dates.today()
+        documents = IdentityDocument.objects.filter(
+            individual__household=OuterRef("pk"),
+            individual__status=IndividualStatus.ACTIVE,
+            doc_type__in=EXPIRING_DOCUMENT_TYPES,
+        )
+        if expiry == "expired":
+            documents = documents.filter(expires_on__lt=today)
+        else:
+            documents = documents.filter(
+                expires_on__gte=today, expires_on__lte=today + timedelta(int(expiry))
+            )
+        queryset = queryset.filter(Exists(documents))
+    return queryset
+
+
+def household_list(queryset: QuerySet[Household]) -> QuerySet[Household]:
+    """What the list page shows per household, in a fixed number of queries."""
+    return queryset.select_related("head", "settlement")
+
+
+def blocks(queryset: QuerySet[Household]) -> list[str]:
+    return list(
+        queryset.exclude(block="").order_by("block").values_list("block", flat=True).distinct()
+    )
+
+
+# --- Figures -------------------------------------------------------------------------------------
+
+
+def count_households(settlement_ids: Iterable[int], status: str | None = None) -> Mapping[int, int]:
+    condition = Q()
+    if status is not None:
+        condition = Q(households__status=status)
+    rows = (
+        Settlement.objects.filter(pk__in=list(settlement_ids))
+        .annotate(n=Count("households", filter=condition))
+        .values_list("pk", "n")
+    )
+    return dict(rows)
+
+
+def count_residents(settlement_ids: Iterable[int]) -> Mapping[int, int]:
+    rows = (
+        Individual.objects.filter(
+            household__settlement_id__in=list(settlement_ids),
+            household__status=HouseholdStatus.RESIDENT,
+            status=IndividualStatus.ACTIVE,
+        )
+        .values_list("household__settlement_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def register_figures() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from mehman.core.figures import register_figure
+
+    register_figure(
+        "resident_households",
+        _("Resident households"),
+        lambda ids: count_households(ids, HouseholdStatus.RESIDENT),
+        order=10,
+    )
+    register_figure("residents", _("Residents"), count_residents, order=20)
+    register_figure(
+        "applicant_households",
+        _("Applicant households"),
+        lambda ids: count_households(ids, HouseholdStatus.APPLICANT),
+        order=30,
+    )
+
+
+def members_in_order(household: Household) -> list[Individual]:
+    """Head first, then living members by date of birth (oldest first), then former members."""
+    people = list(household.members.all())
+    return sorted(
+        people,
+        key=lambda p: (
+            p.pk != household.head_id,
+            not p.is_active,
+            p.birth_date or date.max,
+            p.pk,
+        ),
+    )
