@@ -11,6 +11,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", include("mehman.core.urls")),
     path("accounts/", include("mehman.accounts.urls")),
+    path("registry/", include("mehman.registry.urls")),
     path("tools/", include("mehman.demo.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Registry pages, one module per topic; each module exports its ``urlpatterns``."""
