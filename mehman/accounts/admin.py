@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from mehman.accounts.models import Membership, User, UserEvent
+from mehman.accounts.models import AccessLog, Membership, User, UserEvent
 from mehman.core.admin import ReadOnlyAdmin
 
 
@@ -43,3 +43,12 @@ class UserAdmin(DjangoUserAdmin[User], SimpleHistoryAdmin):  # type: ignore[misc
 class UserEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "aggregate", "kind", "by")
     list_filter = ("kind",)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    """Append-only: nobody edits or deletes who read what."""
+
+    list_display = ("at", "user", "record_type", "subject", "settlement", "via")
+    list_filter = ("record_type", "settlement")
+    search_fields = ("subject", "user__username")
