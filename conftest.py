@@ -2,6 +2,7 @@
 
 - Alice: registration clerk in settlement A (Torbat-e Jam)
 - Mona: settlement manager in settlement A
+- Carla: caseworker in settlement A (protection access: protected needs, case notes)
 - Bob: registration clerk in settlement B (Sarvestan) — the outsider for A's records
 - Vera: partner volunteer attached to settlement A
 - Nasrin: directorate analyst (national)
@@ -49,6 +50,11 @@ def alice(settlement_a):
 @pytest.fixture
 def mona(settlement_a):
     return UserFactory(username="mona", role=Role.MANAGER, settlements=[settlement_a])
+
+
+@pytest.fixture
+def carla(settlement_a):
+    return UserFactory(username="carla", role=Role.CASEWORKER, settlements=[settlement_a])
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from the installed package (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # PATCH bodies are documented as declared: their Input serializers say what is
+    # optional (the changed fields) and what is not (the reason).
+    "COMPONENT_SPLIT_PATCH": False,
+    # One enum per code list, named after it (several fields share a list).
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "mehman.registry.models.HouseholdStatus",
+        "IndividualStatusEnum": "mehman.registry.models.IndividualStatus",
+        "DifficultyEnum": "mehman.registry.models.Difficulty",
+    },
 }
 
 # --- History --------------------------------------------------------------------------
@@ -267,5 +280,8 @@ LOGGING: dict[str, Any] = {
         # Sign-in failures are counted in the database (admin: Axes), not logged with usernames.
         "axes": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},
+        # PDF rendering narrates every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("mehman.accounts.urls")),
     path("registry/", include("mehman.registry.urls")),
     path("tools/", include("mehman.demo.urls")),
+    path("api/v1/", include("mehman.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

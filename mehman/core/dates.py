@@ -167,6 +167,16 @@ def parse_date(text: str, *, calendar: str | None = None) -> date:
     return date(year, month, day)
 
 
+def midyear(year: int) -> date:
+    """The date recorded when only the year is known: 1 Mehr of that Jalali year.
+
+    Years 1300–1499 are Jalali; any other year is Gregorian and means the Jalali
+    year that begins at its Nowruz, whose 1 Mehr falls in late September.
+    """
+    jalali_year = year if year in JALALI_YEARS_IN_GREGORIAN_FIELD else year - 621
+    return to_gregorian(jalali_year, 7, 1)
+
+
 def age_on(birth: date, on: date) -> int:
     """Completed years between ``birth`` and ``on`` (ValueError if born after ``on``)."""
     if birth > on:

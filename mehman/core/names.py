@@ -56,9 +56,10 @@ _REFERENCE: Final = re.compile(r"^([A-Za-z]{2,8})\s*[-/ ]?\s*([0-9]{1,9})$")
 def fold(text: str) -> str:
     """Folded text: Persian letters, ASCII digits, lower-case Latin, single spaces."""
     text = unicodedata.normalize("NFKC", text or "").translate(_FOLD).translate(_DIGITS)
-    text = _MARKS.sub("", text)
+    # Lower-case before dropping punctuation: "İ" lower-cases to "i" and a combining dot.
+    text = _MARKS.sub("", text).lower()
     text = _NOT_WORD.sub(" ", text)
-    return _SPACES.sub(" ", text).strip().lower()
+    return _SPACES.sub(" ", text).strip()
 
 
 def name_key(text: str) -> str:

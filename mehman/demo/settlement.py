@@ -1,4 +1,4 @@
-"""The demo settlement: deterministic settlements and one staff user per role.
+"""The demo settlement: deterministic settlements, one staff user per role, a registry.
 
 Later issues extend ``load_demo`` with their own data (households, applications,
 units, partners); everything goes through the same services users call.
@@ -14,6 +14,7 @@ from mehman.accounts import services as account_services
 from mehman.accounts.models import Language, Role, User
 from mehman.core import services as core_services
 from mehman.core.models import AccommodationType, Settlement
+from mehman.demo.registry import load_registry
 
 DEMO_PASSWORD = "mehman-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
 
@@ -61,9 +62,12 @@ USERS = [
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
-    """Create what is missing of the demo settlement; running it twice changes nothing."""
-    created = {"settlements": 0, "users": 0}
+def load_demo(*, registry: bool = True) -> dict[str, int]:
+    """Create what is missing of the demo settlement; running it twice changes nothing.
+
+    ``registry=False`` leaves out the households (tests of staff pages need none).
+    """
+    created = {"settlements": 0, "users": 0, "households": 0}
     by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
     for spec in SETTLEMENTS:
         if spec["code"] not in by_code:
@@ -86,4 +90,11 @@ def load_demo() -> dict[str, int]:
             validate=False,
         )
         created["users"] += 1
+    if registry:
+        loaded = load_registry(
+            by_code["TJ"],
+            by=User.objects.get(username="manager"),
+            caseworker=User.objects.get(username="caseworker"),
+        )
+        created["households"] = loaded["households"]
     return created

@@ -26,12 +26,23 @@ def _document(params: dict[str, Any]) -> dict[str, str]:
 
 
 def _need(params: dict[str, Any]) -> dict[str, str]:
-    from mehman.registry.models import SpecificNeedCode
-
     if params.get("protected"):
         return {"need": str(_("a protected need"))}
-    code = SpecificNeedCode.objects.filter(code=params.get("code", "")).first()
+    code = _need_codes().get(str(params.get("code", "")))
     return {"need": code.label if code else str(params.get("code", ""))}
+
+
+# The code table is small and rarely changes: read once per process, not once per event.
+# Labels are still read in the active language when the timeline is rendered.
+_CODES: dict[str, Any] = {}
+
+
+def _need_codes() -> dict[str, Any]:
+    from mehman.registry.models import SpecificNeedCode
+
+    if not _CODES:
+        _CODES.update({c.code: c for c in SpecificNeedCode.objects.select_related("parent")})
+    return _CODES
 
 
 def _fields(params: dict[str, Any]) -> dict[str, str]:
@@ -39,7 +50,7 @@ def _fields(params: dict[str, Any]) -> dict[str, str]:
     from django.core.exceptions import FieldDoesNotExist
     from django.utils.translation import gettext
 
-    model = apps.get_model(str(params.get("model", "registry.Individual")))
+    model = apps.get_model(str(params.get("record_model", "registry.Individual")))
     names = []
     for name in params.get("fields", []):
         try:

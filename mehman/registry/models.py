@@ -196,9 +196,7 @@ class Household(BaseModel):
     consent_given = models.BooleanField(_("consent to data processing given"), default=False)
     consent_on = models.DateField(_("consent date"), null=True, blank=True)
     consent_note = models.CharField(_("consent record"), max_length=300, blank=True)
-    external_id = models.CharField(
-        _("external id"), max_length=64, blank=True, editable=False
-    )
+    external_id = models.CharField(_("external id"), max_length=64, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

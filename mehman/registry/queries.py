@@ -75,7 +75,9 @@ def _name_conditions(tokens: list[str], *, fuzzy: bool) -> Q | None:
         if family:
             condition |= Q(given_key__in=keys(given), family_key__in=keys(family))
         else:
-            condition |= Q(given_key__in=keys(given))
+            # All the words as one name: a compound given or family name ("نور زاده").
+            whole = keys(given)
+            condition |= Q(given_key__in=whole) | Q(family_key__in=whole)
     return condition or None
 
 
@@ -91,7 +93,7 @@ def search(
     """Find households by what a clerk types; ``individuals`` and ``households`` are scoped."""
     result = SearchResult()
     text = (text or "").strip()
-    people = individuals
+    people = individuals.order_by()  # unordered: LIMIT stops at the first matches
     if father:
         people = people.filter(father_key__in=similar_keys(names.name_key(father)))
     if year:
@@ -177,6 +179,9 @@ AGE_GROUPS = {
 }
 
 
+EXPIRY_FILTERS = ("30", "60", "90", "expired")
+
+
 def _born_between(min_age: int, max_age: int, on: date) -> tuple[date, date]:
     """Birth dates of people aged ``min_age`` to ``max_age`` on ``on``."""
     latest = _years_before(on, min_age)
@@ -205,7 +210,7 @@ def filter_households(
         queryset = queryset.filter(size__lte=size_max)
     if head_sex := params.get("head_sex"):
         queryset = queryset.filter(head__sex=head_sex)
-    if age_group := params.get("age_group"):
+    if (age_group := params.get("age_group")) in AGE_GROUPS:
         low, high = AGE_GROUPS[age_group]
         earliest, latest = _born_between(low, high, dates.today())
         members = Individual.objects.filter(
@@ -223,7 +228,7 @@ def filter_households(
         if need != "any":
             needs = needs.filter(Q(code__code=need) | Q(code__parent__code=need))
         queryset = queryset.filter(Exists(needs))
-    if expiry := params.get("document_expiry"):
+    if (expiry := str(params.get("document_expiry") or "")) in EXPIRY_FILTERS:
         today = dates.today()
         documents = IdentityDocument.objects.filter(
             individual__household=OuterRef("pk"),
@@ -311,3 +316,33 @@ def members_in_order(household: Household) -> list[Individual]:
             p.pk,
         ),
     )
+
+
+# --- Duplicate check at registration -------------------------------------------------------
+
+DUPLICATES_LIMIT = 10
+
+
+def likely_duplicates(
+    individuals: QuerySet[Individual],
+    given_name: str,
+    father_name: str,
+    birth_year: int | None,
+    *,
+    limit: int = DUPLICATES_LIMIT,
+) -> list[Individual]:
+    """People in ``individuals`` (scoped) who may be the person about to be registered.
+
+    A simple check until duplicate detection replaces it: the same given-name and
+    father's-name keys, and a Gregorian birth year within one year when both are known.
+    """
+    given_key = names.name_key(given_name)
+    if not given_key:
+        return []
+    people = individuals.filter(given_key=given_key, father_key=names.name_key(father_name))
+    if birth_year is not None:
+        people = people.filter(
+            Q(birth_date__isnull=True)
+            | Q(birth_date__range=(date(birth_year - 1, 1, 1), date(birth_year + 1, 12, 31)))
+        )
+    return list(people.select_related("household").order_by("household__reference", "pk")[:limit])

@@ -2,6 +2,14 @@
 
 from django.urls import URLPattern
 
+from mehman.registry.views import actions, browse, card, register, transfer
+
 app_name = "registry"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    *browse.urlpatterns,
+    *card.urlpatterns,
+    *register.urlpatterns,
+    *actions.urlpatterns,
+    *transfer.urlpatterns,
+]

@@ -10,11 +10,19 @@ from conftest import signed_in
 from mehman.accounts.models import User
 from mehman.core.models import Settlement, TaskProgress
 from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
+from mehman.registry.models import (
+    CaseNote,
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    IdentityDocument,
+    SpecificNeed,
+)
 
 
 def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
-    assert load_demo() == {"settlements": 2, "users": len(USERS)}
-    assert load_demo() == {"settlements": 0, "users": 0}
+    assert load_demo(registry=False) == {"settlements": 2, "users": len(USERS), "households": 0}
+    assert load_demo(registry=False) == {"settlements": 0, "users": 0, "households": 0}
     assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {u.role for u in USERS}
@@ -32,8 +40,27 @@ def test_the_demo_command_prints_every_login(db, capsys):
     assert DEMO_PASSWORD in out
 
 
+def test_the_demo_settlement_has_its_registry(db):
+    assert load_demo()["households"] == 1650
+    assert load_demo()["households"] == 0  # loaded once
+    tj = Household.objects.filter(settlement__code="TJ")
+    assert tj.filter(status=HouseholdStatus.RESIDENT).count() == 1000
+    assert tj.filter(status=HouseholdStatus.APPLICANT).count() == 650
+    assert not Household.objects.filter(settlement__code="SV").exists()
+    assert tj.filter(status=HouseholdStatus.RESIDENT).exclude(block="").count() == 1000
+    # Everyday life went through the services: needs (some protected), births, deaths, notes.
+    needs = SpecificNeed.objects.filter(individual__household__settlement__code="TJ")
+    assert needs.filter(code__sensitive=False).count() > 300
+    assert needs.filter(code__sensitive=True).exists()
+    assert HouseholdEvent.objects.filter(kind="household.birth").count() > 5
+    assert HouseholdEvent.objects.filter(kind="household.death").exists()
+    assert HouseholdEvent.objects.filter(kind="household.imported").count() == 1650
+    assert CaseNote.objects.count() == 12
+    assert IdentityDocument.objects.filter(doc_type="work_permit", expires_on__isnull=False).exists()
+
+
 def test_each_demo_role_sees_a_home_page_with_counts(db):
-    load_demo()
+    load_demo(registry=False)
     for demo_user in USERS:
         client = signed_in(User.objects.get(username=demo_user.username))
         page = client.get("/").content.decode()

@@ -169,7 +169,11 @@ def next_reference(settlement: Settlement) -> str:
 def _check_birth_date(person: Individual) -> None:
     if person.birth_date and person.birth_date > dates.today():
         raise ValidationError(
-            {"birth_date": _("A date of birth cannot be in the future.")}, code="future_birth"
+            {
+                "birth_date": ValidationError(
+                    _("A date of birth cannot be in the future."), code="future_birth"
+                )
+            }
         )
 
 
@@ -179,7 +183,9 @@ def _build_person(household: Household, data: Mapping[str, Any]) -> Individual:
         raise ValueError(f"unknown member fields: {sorted(unknown)}")
     person = Individual(household=household, **data)
     if not person.given_name.strip():
-        raise ValidationError({"given_name": _("Every member needs a given name.")}, code="name")
+        raise ValidationError(
+            {"given_name": ValidationError(_("Every member needs a given name."), code="name")}
+        )
     set_search_keys(person)
     _check_birth_date(person)
     person.full_clean(exclude=["household", "given_key"])

@@ -58,7 +58,9 @@ def correct(
             code="not_correctable",
         )
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the correction.")}, code="reason")
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for the correction."), code="reason")}
+        )
     locked: Any = model.objects.select_for_update().get(pk=record.pk)
     _check_version(locked, expected_version)
     if isinstance(locked, Individual):
@@ -95,7 +97,7 @@ def correct(
         _household_of(locked),
         registry_events.CORRECTED,
         by,
-        model=model._meta.label,
+        record_model=model._meta.label,
         fields=sorted(changed),
         reason=reason,
         record=str(locked.uuid),

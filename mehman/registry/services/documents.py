@@ -41,15 +41,24 @@ def validate_document_number(doc_type: str, number: str) -> None:
     """The format rules of each document type (on the normalised number)."""
     if doc_type == DocumentType.NATIONAL_CODE and not national_code_is_valid(number):
         raise ValidationError(
-            {"number_typed": _("An Iranian national code has 10 digits and a valid check digit.")},
-            code="national_code",
+            {
+                "number_typed": ValidationError(
+                    _("An Iranian national code has 10 digits and a valid check digit."),
+                    code="national_code",
+                )
+            }
         )
     if doc_type == DocumentType.FIDA and not (len(number) == 12 and number.isdigit()):
-        raise ValidationError({"number_typed": _("A FIDA code has 12 digits.")}, code="fida")
+        raise ValidationError(
+            {"number_typed": ValidationError(_("A FIDA code has 12 digits."), code="fida")}
+        )
     if len(number) < 3:
         raise ValidationError(
-            {"number_typed": _("A document number has at least 3 letters or digits.")},
-            code="number",
+            {
+                "number_typed": ValidationError(
+                    _("A document number has at least 3 letters or digits."), code="number"
+                )
+            }
         )
 
 
@@ -58,7 +67,11 @@ def _check_document(document: IdentityDocument) -> None:
     validate_document_number(document.doc_type, document.number)
     if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
         raise ValidationError(
-            {"expires_on": _("A document cannot expire before it was issued.")}, code="dates"
+            {
+                "expires_on": ValidationError(
+                    _("A document cannot expire before it was issued."), code="dates"
+                )
+            }
         )
     if document.doc_type not in SHARED_DOCUMENT_TYPES:
         clash = (
@@ -68,8 +81,12 @@ def _check_document(document: IdentityDocument) -> None:
         )
         if clash.exists():
             raise ValidationError(
-                {"number_typed": _("This number is already registered to another person.")},
-                code="duplicate_document",
+                {
+                    "number_typed": ValidationError(
+                        _("This number is already registered to another person."),
+                        code="duplicate_document",
+                    )
+                }
             )
 
 

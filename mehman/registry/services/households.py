@@ -95,7 +95,7 @@ def register_household(
         except ValidationError as exc:
             raise ValidationError(
                 _("Member %(n)s: %(error)s") % {"n": index + 1, "error": " ".join(exc.messages)},
-                code=getattr(exc, "code", None) or "member",
+                code=_code_of(exc) or "member",
             ) from exc
         _save(person, by, bump=False)
         people.append(person)
@@ -108,6 +108,15 @@ def register_household(
             _create_document(people[index], by=by, **doc)
     _event(household, registry_events.REGISTERED, by, size=len(people))
     return household
+
+
+def _code_of(exc: ValidationError) -> str | None:
+    """The first code of an error, also when it is keyed by field."""
+    if hasattr(exc, "error_dict"):
+        errors = [error for field in exc.error_dict.values() for error in field]
+    else:
+        errors = exc.error_list
+    return next((error.code for error in errors if error.code), None)
 
 
 @transaction.atomic
@@ -215,7 +224,11 @@ def record_death(
         raise ValidationError(_("This person is no longer a member."), code="inactive")
     if died_on > dates.today() or (person.birth_date and died_on < person.birth_date):
         raise ValidationError(
-            {"died_on": _("The date of death must lie between birth and today.")}, code="date"
+            {
+                "died_on": ValidationError(
+                    _("The date of death must lie between birth and today."), code="date"
+                )
+            }
         )
     others = household.active_members().exclude(pk=person.pk)
     if household.head_id == person.pk and others.exists():
@@ -242,12 +255,21 @@ def record_death(
         died_on=died_on.isoformat(),
     )
     if household.head_id == person.pk and new_head is not None:
-        _make_head(household, new_head, by, former_relationship=None)
+        _make_head(household, new_head, by, former_relationship=_former_head(person, new_head))
     _refresh_size(household)
     if household.size == 0:
         household.status = HouseholdStatus.CLOSED
     _save(household, by)
     return person
+
+
+def _former_head(person: Individual, new_head: Individual) -> str:
+    """What a former head is to the member who succeeds them."""
+    if new_head.relationship == Relationship.SPOUSE:
+        return Relationship.SPOUSE
+    if new_head.relationship in (Relationship.SON, Relationship.DAUGHTER):
+        return Relationship.MOTHER if person.sex == Sex.FEMALE else Relationship.FATHER
+    return Relationship.OTHER_RELATIVE
 
 
 def _spouse_of(person: Individual, household: Household) -> Individual | None:
@@ -263,7 +285,7 @@ def _make_head(
     household: Household, new_head: Individual, by: Any, *, former_relationship: str | None
 ) -> None:
     old = household.head
-    if old is not None and old.pk != new_head.pk and former_relationship and old.is_active:
+    if old is not None and old.pk != new_head.pk and former_relationship:
         old = Individual.objects.select_for_update().get(pk=old.pk)
         old.relationship = former_relationship
         _save(old, by, _("Head changed"))
@@ -326,7 +348,9 @@ def record_marriage(
     spouse = _lock_person(spouse)
     if person.pk == spouse.pk or not person.is_active or not spouse.is_active:
         raise ValidationError(_("Both spouses must be living members."), code="spouse")
-    if person.marital_status == MaritalStatus.MARRIED and person.sex == Sex.FEMALE:
+    if any(
+        p.marital_status == MaritalStatus.MARRIED and p.sex == Sex.FEMALE for p in (person, spouse)
+    ):
         raise ValidationError(_("She is already recorded as married."), code="married")
     if married_on > dates.today():
         raise ValidationError(_("The date of marriage cannot be in the future."), code="date")
@@ -506,6 +530,12 @@ def unmerge_households(*, absorbed: Household, by: Any) -> Household:
     moved: dict[str, str] = merge.params.get("moved", {})
     previous = merge.params.get("previous", {})
     back = list(keep.active_members().select_for_update().filter(uuid__in=list(moved)))
+    if any(person.pk == keep.head_id for person in back):
+        raise ValidationError(
+            _("The head of %(keep)s came from this household: change that head first.")
+            % {"keep": keep.reference},
+            code="head",
+        )
     for person in back:
         _move(person, absorbed, moved[str(person.uuid)], by, _("Merge undone"))
         if str(person.uuid) == previous.get("head"):

@@ -43,13 +43,20 @@ def record_need(
     if isinstance(code, str):
         found = SpecificNeedCode.objects.filter(code=code.strip().upper(), is_active=True).first()
         if found is None:
-            raise ValidationError({"code": _("Unknown specific-need code.")}, code="code")
+            raise ValidationError(
+                {"code": ValidationError(_("Unknown specific-need code."), code="code")}
+            )
         code = found
     if not code.is_active:
-        raise ValidationError({"code": _("This code is no longer in use.")}, code="code")
+        raise ValidationError(
+            {"code": ValidationError(_("This code is no longer in use."), code="code")}
+        )
+    _ensure_protection_access(code, by)
     recorded_on = recorded_on or dates.today()
     if recorded_on > dates.today():
-        raise ValidationError({"recorded_on": _("The date cannot be in the future.")}, code="date")
+        raise ValidationError(
+            {"recorded_on": ValidationError(_("The date cannot be in the future."), code="date")}
+        )
     if person.needs.filter(code=code, resolved_on__isnull=True).exists():
         raise ValidationError(_("This need is already recorded and open."), code="duplicate")
     need = SpecificNeed(individual=person, code=code, recorded_on=recorded_on, note=note)
@@ -63,6 +70,18 @@ def record_need(
         **_need_params(code),
     )
     return need
+
+
+def _ensure_protection_access(code: SpecificNeedCode, by: Any) -> None:
+    # Only protection staff learn that a person has a protected need, so only
+    # they record or resolve one (even a refusal would tell others too much).
+    if code.sensitive and not (
+        getattr(by, "is_authenticated", False) and by.has_capability("protection.view")
+    ):
+        raise ValidationError(
+            _("Only staff with protection access record or resolve this need."),
+            code="permission",
+        )
 
 
 def _need_params(code: SpecificNeedCode) -> dict[str, Any]:
@@ -80,13 +99,17 @@ def resolve_need(
         .select_related("individual__household", "code")
         .get(pk=need.pk)
     )
+    _ensure_protection_access(need.code, by)
     if need.resolved_on is not None:
         raise ValidationError(_("This need is already resolved."), code="resolved")
     resolved_on = resolved_on or dates.today()
     if resolved_on < need.recorded_on or resolved_on > dates.today():
         raise ValidationError(
-            {"resolved_on": _("The date must lie between when it was recorded and today.")},
-            code="date",
+            {
+                "resolved_on": ValidationError(
+                    _("The date must lie between when it was recorded and today."), code="date"
+                )
+            }
         )
     need.resolved_on = resolved_on
     if note:
@@ -111,7 +134,7 @@ def add_case_note(*, household: Household, body: str, by: Any) -> CaseNote:
     if _by(by) is None or not by.has_capability("protection.view"):
         raise ValidationError(_("Only protection staff write case notes."), code="permission")
     if not body.strip():
-        raise ValidationError({"body": _("The note is empty.")}, code="empty")
+        raise ValidationError({"body": ValidationError(_("The note is empty."), code="empty")})
     note = CaseNote(household=household, body=body.strip(), written_by=by)
     _save(note, by, bump=False)
     _event(household, registry_events.NOTE_ADDED, by)

@@ -26,8 +26,9 @@ class Command(BaseCommand):
         created = load_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {created['settlements']} settlements and "
-                f"{created['users']} users created (existing ones kept)."
+                f"Demo ready: {created['settlements']} settlements, "
+                f"{created['users']} users and {created['households']} households created "
+                "(existing ones kept)."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
