@@ -38,6 +38,8 @@ class SearchResult:
     household_ids: list[int] = field(default_factory=list)
     person_ids: set[int] = field(default_factory=set)
     kind: str = ""  # reference, document, phone, name, latin, father, year
+    # More people matched than the limit: the clerk should add father's name or birth year.
+    truncated: bool = False
 
     def add(self, household_id: int, person_id: int | None = None) -> None:
         if household_id not in self.household_ids:
@@ -88,17 +90,30 @@ def search(
     *,
     father: str = "",
     year: int | None = None,
-    limit: int = SEARCH_LIMIT,
+    limit: int | None = None,
 ) -> SearchResult:
-    """Find households by what a clerk types; ``individuals`` and ``households`` are scoped."""
+    """Find households by what a clerk types; ``individuals`` and ``households`` are scoped.
+
+    Each lookup first finds its candidates through the selective index alone,
+    then applies the scope to those few ids: a planner (SQLite's especially)
+    would otherwise start from "every household of the settlement".
+    """
+    limit = limit or SEARCH_LIMIT
     result = SearchResult()
     text = (text or "").strip()
-    people = individuals.order_by()  # unordered: LIMIT stops at the first matches
+    extra = Q()
     if father:
-        people = people.filter(father_key__in=similar_keys(names.name_key(father)))
+        extra &= Q(father_key__in=similar_keys(names.name_key(father)))
     if year:
-        start, end = birth_year_range(year)
-        people = people.filter(birth_date__range=(start, end))
+        extra &= Q(birth_date__range=birth_year_range(year))
+    people = individuals.filter(extra).order_by()  # unordered: LIMIT stops at the first matches
+
+    def matching(condition: Q, *, exclude: set[int] | frozenset[int] = frozenset()) -> None:
+        rows = _scoped_matches(people, condition & extra, exclude=exclude, limit=limit)
+        if len(rows) >= limit:
+            result.truncated = True
+        for pk, household_id in rows:
+            result.add(household_id, pk)
 
     if text and (reference := names.reference_key(text)):
         result.kind = "reference"
@@ -109,22 +124,21 @@ def search(
 
     if text and names.looks_like_number(text):
         number = names.document_key(text)
-        documents = IdentityDocument.objects.filter(number=number).values("individual_id")
+        holders = IdentityDocument.objects.filter(number=number).values_list(
+            "individual_id", flat=True
+        )
         result.kind = "document"
-        for pk, household_id in people.filter(pk__in=documents).values_list("pk", "household_id")[
-            :limit
-        ]:
-            result.add(household_id, pk)
+        matching(Q(pk__in=list(holders[:CANDIDATES])))
         phone = names.phone_key(text)
         if phone and len(phone) >= 7:
             if not result.household_ids:
                 result.kind = "phone"
-            for pk, household_id in people.filter(phone_key=phone).values_list(
-                "pk", "household_id"
-            )[:limit]:
-                result.add(household_id, pk)
+            matching(Q(phone_key=phone))
             if not father and not year:
-                for pk in households.filter(phone_key=phone).values_list("pk", flat=True)[:limit]:
+                ids = Household.objects.filter(phone_key=phone).values_list("pk", flat=True)
+                for pk in households.filter(pk__in=list(ids[:CANDIDATES])).values_list(
+                    "pk", flat=True
+                )[:limit]:
                     result.add(pk)
         return result
 
@@ -132,32 +146,56 @@ def search(
     if tokens and all(t.isascii() for t in tokens):
         result.kind = "latin"
         folded = " ".join(tokens)
-        matches = people.filter(Q(latin_key=folded) | Q(latin_key__startswith=folded + " "))
-        for pk, household_id in matches.values_list("pk", "household_id")[:limit]:
-            result.add(household_id, pk)
+        matching(Q(latin_key=folded) | Q(latin_key__startswith=folded + " "))
         return result
 
     if not tokens:
         if father or year:
             result.kind = "father" if father else "year"
-            for pk, household_id in people.values_list("pk", "household_id")[:limit]:
-                result.add(household_id, pk)
+            matching(Q())
         return result
 
     result.kind = "name"
     exact = _name_conditions(tokens, fuzzy=False)
-    seen: set[int] = set()
     if exact is not None:
-        for pk, household_id in people.filter(exact).values_list("pk", "household_id")[:limit]:
-            result.add(household_id, pk)
-            seen.add(pk)
-    if len(seen) < limit:
+        matching(exact)
+    if len(result.person_ids) < limit:
         fuzzy = _name_conditions(tokens, fuzzy=True)
         if fuzzy is not None:
-            rows = people.filter(fuzzy).exclude(pk__in=seen).values_list("pk", "household_id")
-            for pk, household_id in rows[: limit - len(seen)]:
+            before = set(result.person_ids)
+            rows = _scoped_matches(people, fuzzy & extra, exclude=before, limit=limit - len(before))
+            for pk, household_id in rows:
                 result.add(household_id, pk)
     return result
+
+
+# Candidates fetched through an index before the scope is applied; past this
+# many the scoped query runs as it is.
+CANDIDATES = 2000
+
+
+def _scoped_matches(
+    people: QuerySet[Individual],
+    condition: Q,
+    *,
+    limit: int,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> list[tuple[int, int]]:
+    """(person, household) ids of in-scope people meeting ``condition``, at most ``limit``."""
+    if limit <= 0:
+        return []
+    candidates = list(
+        Individual.objects.filter(condition)
+        .exclude(pk__in=exclude)
+        .order_by()
+        .values_list("pk", flat=True)[: CANDIDATES + 1]
+    )
+    scoped = people.exclude(pk__in=exclude)
+    if len(candidates) <= CANDIDATES:
+        scoped = scoped.filter(pk__in=candidates)
+    else:
+        scoped = scoped.filter(condition)
+    return list(scoped.values_list("pk", "household_id")[:limit])
 
 
 def in_rank_order(queryset: QuerySet[Household], ids: list[int]) -> QuerySet[Household]:

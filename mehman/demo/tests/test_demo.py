@@ -56,7 +56,9 @@ def test_the_demo_settlement_has_its_registry(db):
     assert HouseholdEvent.objects.filter(kind="household.death").exists()
     assert HouseholdEvent.objects.filter(kind="household.imported").count() == 1650
     assert CaseNote.objects.count() == 12
-    assert IdentityDocument.objects.filter(doc_type="work_permit", expires_on__isnull=False).exists()
+    assert IdentityDocument.objects.filter(
+        doc_type="work_permit", expires_on__isnull=False
+    ).exists()
 
 
 def test_each_demo_role_sees_a_home_page_with_counts(db):

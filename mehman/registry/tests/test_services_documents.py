@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -290,7 +291,8 @@ def test_a_document_is_verified_by_the_signed_in_staff_member(settlement_a, alic
     assert kinds(events) == [("TJ-000001", registry_events.DOCUMENT_VERIFIED.code)]
     assert events[0].params["document"] == str(document.uuid)
     latest = document.history.first()
-    assert (latest.history_user, latest.history_change_reason) == (mona, "Verified")
+    # The reason is kept in the words the acting user works in.
+    assert (latest.history_user, latest.history_change_reason) == (mona, gettext("Verified"))
 
 
 def test_a_document_is_verified_once(settlement_a, alice, mona):

@@ -157,7 +157,11 @@ def test_a_need_is_resolved_and_stays_on_record(settlement_a, alice, mona):
     assert kinds(events) == [("TJ-000001", registry_events.NEED_RESOLVED.code)]
     assert events[0].params == {"member": "علی", "code": "DS-PM"}
     latest = need.history.first()
-    assert (latest.history_user, latest.history_change_reason) == (mona, "Resolved")
+    # The reason is kept in the words the acting user works in.
+    assert (latest.history_user, latest.history_change_reason) == (
+        mona,
+        translation.gettext("Resolved"),
+    )
 
 
 def test_resolving_without_a_date_or_note_resolves_today_and_keeps_the_note(settlement_a, alice):

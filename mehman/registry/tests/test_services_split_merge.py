@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from mehman.registry import events as registry_events
 from mehman.registry import services
 from mehman.registry.models import HouseholdStatus, Relationship
@@ -54,7 +56,7 @@ def test_a_split_forms_a_new_household_with_its_own_head_and_reference(settlemen
     assert events[0].params == {"count": 3, "other": "TJ-000002"}
     assert events[1].params == {"count": 3, "other": "TJ-000001"}
     assert fresh(new).history.first().history_user == alice
-    assert people(new)["مریم"].history.first().history_change_reason == "Split"
+    assert people(new)["مریم"].history.first().history_change_reason == gettext("Split")
 
 
 def test_a_spouse_who_leaves_without_heading_is_an_other_relative(settlement_a, alice):

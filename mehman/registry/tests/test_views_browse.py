@@ -9,12 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from conftest import signed_in
 from mehman.accounts.models import AccessLog, Role
 from mehman.accounts.tests.factories import UserFactory
 from mehman.core import dates
-from mehman.registry import services
+from mehman.registry import queries, services
 from mehman.registry.models import Relationship
 from mehman.registry.tests.factories import family, household, member
 from mehman.registry.views import browse
@@ -24,6 +25,12 @@ LIST = reverse("registry:households")
 
 def profile(reference: str) -> str:
     return reverse("registry:household", args=[reference])
+
+
+def persian(message: str) -> str:
+    """The message as a Persian user (the default, and every user here) reads it."""
+    with translation.override("fa"):
+        return translation.gettext(message)
 
 
 def references(page: str) -> list[str]:
@@ -199,7 +206,7 @@ def test_search_never_reaches_another_settlement(alice, karimi, sarvestan):
 def test_a_search_that_finds_nothing_says_so(alice, karimi):
     page = signed_in(alice).get(LIST, {"q": "ناشناخته"}).content.decode()
     assert references(page) == []
-    assert "No household matches this search." in page
+    assert persian("No household matches this search.") in page
 
 
 def test_a_year_that_is_not_a_birth_year_is_refused_on_the_form(alice, karimi):
@@ -378,7 +385,7 @@ def test_the_profile_shows_the_household_and_its_members_in_order(alice, karimi)
     assert positions == sorted(positions)
     assert "۱۳۶۴/۰۷/۰۱" in page  # the head's date of birth, Jalali
     assert "<bdi>۱۸-۵۹</bdi>" in page and "<bdi>۰-۴</bdi>" in page  # UNHCR brackets
-    assert page.count("estimated") == 2  # the parents' dates of birth
+    assert page.count(persian("estimated")) == 2  # the parents' dates of birth
 
 
 def test_the_profile_marks_former_members_and_disability(alice, settlement_a):
@@ -393,7 +400,7 @@ def test_the_profile_marks_former_members_and_disability(alice, settlement_a):
     assert 'class="text-body-secondary"' in spouse
     assert 'class="badge text-bg-secondary"' in spouse
     son = page[page.index(f'data-member="{people["حسین"].uuid}"') :]
-    assert "Disability" in son[: son.index("</tr>")]
+    assert persian("Disability") in son[: son.index("</tr>")]
 
 
 def test_the_profile_shows_documents_with_their_validity(alice, karimi):
@@ -419,7 +426,7 @@ def test_the_profile_shows_documents_with_their_validity(alice, karimi):
     first = first[: first.index("</tr>")]
     assert 'data-validity="expired"' in first
     assert '<bdi dir="ltr">A-111111</bdi>' in first
-    assert "Not verified" in first
+    assert persian("Not verified") in first
     second = page[page.index(f'data-document="{expiring.uuid}"') :]
     second = second[: second.index("</tr>")]
     assert 'data-validity="expiring"' in second
@@ -497,7 +504,7 @@ def test_the_timeline_names_events_but_not_a_protected_need(alice, caseworker, k
         **member(given_name="نرگس", relationship=Relationship.OTHER_RELATIVE, sex="F"),
     )
     page = signed_in(alice).get(profile(karimi.reference)).content.decode()
-    assert "Household registered" in page or "ثبت خانوار" in page
+    assert persian("Household registered") in page
     assert "نرگس" in page
     assert "LP-AN" not in page
 
@@ -534,3 +541,16 @@ def test_the_print_card_link_appears_when_the_card_page_exists(alice, karimi):
     actions = page[page.index('data-testid="household-actions"') :]
     actions = actions[: actions.index("</div>")]
     assert (f'href="{card}"' in actions) == (card is not None)
+
+
+def test_a_search_matching_more_people_than_shown_asks_for_more_details(
+    settlement_a, alice, monkeypatch
+):
+    monkeypatch.setattr(queries, "SEARCH_LIMIT", 2)
+    for _ in range(3):
+        household(settlement_a, by=alice)
+    client = signed_in(alice)
+    page = client.get(reverse("registry:households"), {"q": "علی کریمی"}).content.decode()
+    assert 'data-testid="search-truncated"' in page
+    one = client.get(reverse("registry:households"), {"q": "TJ-000002"}).content.decode()
+    assert 'data-testid="search-truncated"' not in one

@@ -59,6 +59,8 @@ def household_list(request: AuthenticatedRequest) -> HttpResponse:
         "form": form,
         "page_obj": page,
         "searched": found is not None,
+        "truncated": found is not None and found.truncated,
+        "search_limit": queries.SEARCH_LIMIT,
         "several_settlements": form.several_settlements,
         "can_register": user.has_capability("registry.edit"),
     }
