@@ -362,7 +362,8 @@ class Individual(BaseModel):
 
     @property
     def age(self) -> int | None:
-        return self.age_on(dates.today())
+        """Age today, or at death for someone who has died."""
+        return self.age_on(self.died_on or dates.today())
 
     @property
     def age_bracket(self) -> str:

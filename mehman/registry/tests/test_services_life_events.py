@@ -226,6 +226,8 @@ def test_a_death_is_recorded_and_the_member_stays_on_record(settlement_a, alice)
 
     son = fresh(son)
     assert (son.status, son.died_on) == (IndividualStatus.DECEASED, day)
+    # Born 2015-06-01, died 2024-08-01: his age stays the age he died at.
+    assert son.age == 9
     assert son.household == registered
     assert fresh(registered).size == 3
     assert fresh(registered).status == HouseholdStatus.APPLICANT
