@@ -460,7 +460,7 @@ def test_a_document_is_corrected(alice, family):
 
 def correction_of(record: Any) -> dict[str, Any]:
     """What the correction page posts when nothing is changed (values as a browser sends them)."""
-    from mehman.registry.forms import correction_form_class
+    from mehman.registry.forms.actions import correction_form_class
 
     form = correction_form_class(type(record))(instance=record)
     data: dict[str, Any] = {"version": record.version}

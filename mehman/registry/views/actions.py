@@ -26,7 +26,7 @@ from django_stubs_ext import StrOrPromise
 from mehman.accounts.services import log_access
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.registry import queries, services
-from mehman.registry.forms import (
+from mehman.registry.forms.actions import (
     BirthForm,
     CaseNoteForm,
     ChangeHeadForm,
@@ -35,12 +35,12 @@ from mehman.registry.forms import (
     MarriageForm,
     MergeForm,
     NeedForm,
-    PersonForm,
     ResolveNeedForm,
     SplitForm,
     correction_form_class,
-    show_service_error,
 )
+from mehman.registry.forms.base import show_service_error
+from mehman.registry.forms.register import PersonForm
 from mehman.registry.models import Household, IdentityDocument, Individual, SpecificNeed
 
 # --- The loop every action page shares ---------------------------------------------------

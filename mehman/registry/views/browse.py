@@ -19,7 +19,7 @@ from mehman.accounts.services import log_accesses
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404
 from mehman.registry import queries
-from mehman.registry.forms_browse import HouseholdFilterForm
+from mehman.registry.forms.browse import HouseholdFilterForm
 from mehman.registry.models import (
     CaseNote,
     Household,

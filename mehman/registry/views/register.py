@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET
 from mehman.core.models import Settlement
 from mehman.core.permissions import require_capability
 from mehman.registry import queries, services
-from mehman.registry.forms import (
+from mehman.registry.forms.base import show_service_error
+from mehman.registry.forms.register import (
     MAX_MEMBERS,
     MEMBERS_PREFIX,
     BaseMemberFormSet,
@@ -29,7 +30,6 @@ from mehman.registry.forms import (
     MemberFormSet,
     RegistrationForm,
     RegistrationMemberForm,
-    show_service_error,
 )
 from mehman.registry.models import Household, Individual
 

@@ -22,7 +22,7 @@ from mehman.core import dates, digits, services
 from mehman.core.models import Settlement, TaskProgress, TaskStatus
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.registry import exports, imports, tasks
-from mehman.registry.forms_transfer import ExportForm, ImportForm
+from mehman.registry.forms.transfer import ExportForm, ImportForm
 
 
 class AuthenticatedRequest(HttpRequest):

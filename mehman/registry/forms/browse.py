@@ -12,6 +12,7 @@ from mehman.core import dates, digits
 from mehman.core.forms import LocalizedIntegerField
 from mehman.core.models import Settlement
 from mehman.registry import queries
+from mehman.registry.forms.base import FIRST_GREGORIAN_YEAR
 from mehman.registry.models import HouseholdStatus, Sex, SpecificNeedCode
 
 EXPIRY_CHOICES = [
@@ -21,8 +22,6 @@ EXPIRY_CHOICES = [
     ("60", _("Expiring within 60 days")),
     ("90", _("Expiring within 90 days")),
 ]
-# The oldest Gregorian birth year a clerk may type; 1300-1499 are Jalali years.
-FIRST_GREGORIAN_YEAR = 1900
 EXAMPLE_BIRTH = date(1986, 6, 1)
 
 

@@ -1,0 +1,33 @@
+"""What the registry's forms share: widget attributes, blank choices, service errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+LTR = {"dir": "ltr"}
+PHONE = {"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
+# The oldest Gregorian birth year a clerk may type; 1300-1499 are Jalali years.
+FIRST_GREGORIAN_YEAR = 1900
+
+
+def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's error on the form: on a field the form has, otherwise on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class NoSave:
+    """Model forms used for their fields only: the service validates and saves."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
+def with_blank(choices: Any, label: Any = "---------") -> list[tuple[Any, Any]]:
+    return [("", label), *choices]
