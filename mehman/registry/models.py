@@ -336,7 +336,8 @@ class Individual(BaseModel):
         verbose_name_plural = _("individuals")
         indexes = [
             models.Index(fields=["given_key", "family_key"], name="individual_given_family"),
-            models.Index(fields=["family_key", "given_key"], name="individual_family_given"),
+            # Family name alone comes with the father's name more often than not.
+            models.Index(fields=["family_key", "father_key"], name="individual_family_father"),
             models.Index(fields=["father_key", "given_key"], name="individual_father_given"),
             models.Index(fields=["birth_date"], name="individual_birth_date"),
         ]

@@ -65,22 +65,28 @@ def birth_year_range(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _name_conditions(tokens: list[str], *, fuzzy: bool) -> Q | None:
+def _name_conditions(tokens: list[str], *, fuzzy: bool) -> list[Q]:
+    """Each way of reading the words as names, as one simple condition per reading.
+
+    Kept apart rather than OR-ed together, so that each uses its own index
+    (SQLite otherwise settles for the father's-name index alone).
+    """
+
     def keys(key: str) -> list[str]:
         return sorted(similar_keys(key)) if fuzzy else [key]
 
-    condition = Q()
     if len(tokens) == 1:
         only = keys(tokens[0])
-        return Q(given_key__in=only) | Q(family_key__in=only)
+        return [Q(given_key__in=only), Q(family_key__in=only)]
+    conditions = []
     for given, family in names.compound_splits(tokens):
         if family:
-            condition |= Q(given_key__in=keys(given), family_key__in=keys(family))
+            conditions.append(Q(given_key__in=keys(given), family_key__in=keys(family)))
         else:
             # All the words as one name: a compound given or family name ("نور زاده").
             whole = keys(given)
-            condition |= Q(given_key__in=whole) | Q(family_key__in=whole)
-    return condition or None
+            conditions += [Q(given_key__in=whole), Q(family_key__in=whole)]
+    return conditions
 
 
 def search(
@@ -108,11 +114,18 @@ def search(
         extra &= Q(birth_date__range=birth_year_range(year))
     people = individuals.filter(extra).order_by()  # unordered: LIMIT stops at the first matches
 
-    def matching(condition: Q, *, exclude: set[int] | frozenset[int] = frozenset()) -> None:
-        rows = _scoped_matches(people, condition & extra, exclude=exclude, limit=limit)
-        if len(rows) >= limit:
+    def matching(condition: Q) -> None:
+        """Add in-scope people meeting ``condition``, up to the limit (noting when it bites)."""
+        room = limit - len(result.person_ids)
+        if room <= 0:
             result.truncated = True
-        for pk, household_id in rows:
+            return
+        rows = _scoped_matches(
+            people, condition & extra, exclude=set(result.person_ids), limit=room + 1
+        )
+        if len(rows) > room:
+            result.truncated = True
+        for pk, household_id in rows[:room]:
             result.add(household_id, pk)
 
     if text and (reference := names.reference_key(text)):
@@ -124,8 +137,10 @@ def search(
 
     if text and names.looks_like_number(text):
         number = names.document_key(text)
-        holders = IdentityDocument.objects.filter(number=number).values_list(
-            "individual_id", flat=True
+        holders = (
+            IdentityDocument.objects.filter(number=number)
+            .order_by()
+            .values_list("individual_id", flat=True)
         )
         result.kind = "document"
         matching(Q(pk__in=list(holders[:CANDIDATES])))
@@ -135,7 +150,12 @@ def search(
                 result.kind = "phone"
             matching(Q(phone_key=phone))
             if not father and not year:
-                ids = Household.objects.filter(phone_key=phone).values_list("pk", flat=True)
+                # Unordered: ordered by reference, SQLite walks that index instead.
+                ids = (
+                    Household.objects.filter(phone_key=phone)
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
                 for pk in households.filter(pk__in=list(ids[:CANDIDATES])).values_list(
                     "pk", flat=True
                 )[:limit]:
@@ -157,15 +177,12 @@ def search(
 
     result.kind = "name"
     exact = _name_conditions(tokens, fuzzy=False)
-    if exact is not None:
-        matching(exact)
-    if len(result.person_ids) < limit:
-        fuzzy = _name_conditions(tokens, fuzzy=True)
-        if fuzzy is not None:
-            before = set(result.person_ids)
-            rows = _scoped_matches(people, fuzzy & extra, exclude=before, limit=limit - len(before))
-            for pk, household_id in rows:
-                result.add(household_id, pk)
+    for condition in exact:
+        matching(condition)
+    if len(result.person_ids) < limit:  # then one typo, ranked after every exact match
+        for condition in _name_conditions(tokens, fuzzy=True):
+            if condition not in exact:  # no typo neighbour: already asked
+                matching(condition)
     return result
 
 
