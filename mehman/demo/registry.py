@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mehman.core import dates
+from mehman.core.digits import to_persian
 from mehman.core.models import Settlement
 from mehman.demo.people import FIELDS, generate, to_rows
 from mehman.registry import services
@@ -78,7 +79,10 @@ def _rows(rng: random.Random, today: date) -> Iterator[dict[str, str]]:
         for household in households:
             if status == HouseholdStatus.RESIDENT:
                 block = str(rng.randint(1, BLOCKS))
-                address = f"بلوک {block}، کوچه {rng.randint(1, 12)}، پلاک {rng.randint(1, 40)}"
+                # Typed by a clerk: Persian digits in the address.
+                address = to_persian(
+                    f"بلوک {block}، کوچه {rng.randint(1, 12)}، پلاک {rng.randint(1, 40)}"
+                )
                 registered = today - timedelta(days=rng.randint(400, 9000))
             else:
                 block, address = "", ""

@@ -83,7 +83,9 @@ class HouseholdFilterForm(forms.Form):
             "age_group",
             _blank() + [(group, digits.localize_digits(group)) for group in queries.AGE_GROUPS],
         )
-        self._choices("block", _blank() + [(b, b) for b in queries.blocks(households)])
+        self._choices(
+            "block", _blank() + [(b, digits.localize_digits(b)) for b in queries.blocks(households)]
+        )
         categories = SpecificNeedCode.objects.filter(parent__isnull=True, is_active=True)
         if not user.has_capability("protection.view"):
             categories = categories.filter(sensitive=False)

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from mehman.core import dates, digits, names
+from mehman.core.digits import to_ascii_digits
 from mehman.core.models import Settlement
 from mehman.registry.imports.columns import (
     DOCUMENT_TYPES,
@@ -361,7 +362,8 @@ class Checker:
         return {
             "status": self._status,
             "registered_on": self._registered_on,
-            "block": str,
+            # Block codes are stored with Latin digits, however typed, so "۱۲" is "12".
+            "block": lambda text: to_ascii_digits(text).strip(),
             "address": str,
             "household_phone": str,
             "consent": read_bool,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from mehman.core import names
+from mehman.core.digits import to_ascii_digits
 from mehman.registry import events as registry_events
 from mehman.registry.models import (
     Household,
@@ -88,6 +89,7 @@ def correct(
         remember_names(_person_keys(locked))
     elif isinstance(locked, Household):
         locked.phone_key = names.phone_key(locked.phone)
+        locked.block = to_ascii_digits(locked.block).strip()
         locked.full_clean(exclude=["head", "external_id", "merged_into"])
     else:
         _check_document(locked)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from mehman.core import dates, names
+from mehman.core.digits import to_ascii_digits
 from mehman.core.models import Settlement
 from mehman.registry import events as registry_events
 from mehman.registry.models import (
@@ -79,7 +80,7 @@ def register_household(
         status=status,
         phone=phone,
         phone_key=names.phone_key(phone),
-        block=block,
+        block=to_ascii_digits(block).strip(),
         address=address,
         registered_on=registered_on or dates.today(),
         consent_given=consent_given,
@@ -436,7 +437,7 @@ def split_household(
         reference=next_reference(household.settlement),
         settlement=household.settlement,
         status=household.status,
-        block=block,
+        block=to_ascii_digits(block).strip(),
         address=address,
         phone=phone,
         phone_key=names.phone_key(phone),

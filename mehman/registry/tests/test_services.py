@@ -485,3 +485,11 @@ def test_setting_the_same_status_changes_nothing(settlement_a, alice):
 
     assert events == []
     assert fresh(registered).version == registered.version
+
+
+def test_a_block_typed_in_persian_digits_is_the_same_block(settlement_a, alice):
+    first = household(settlement_a, by=alice, block="۱۲")
+    second = household(settlement_a, by=alice, block=" 12 ")
+    assert first.block == second.block == "12"
+    corrected = services.correct(record=second, by=alice, reason="نشانی تازه", block="٧")
+    assert corrected.block == "7"

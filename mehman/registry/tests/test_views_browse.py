@@ -148,7 +148,7 @@ def test_the_list_shows_head_father_size_block_and_a_jalali_date_in_persian_digi
     assert "علی کریمی" in row
     assert "محمد" in row  # the father's name
     assert ">۴<" in row  # four members
-    assert "<bdi>B-3</bdi>" in row
+    assert "<bdi>B-۳</bdi>" in row  # the block's digits in the reader's digits
     assert "۱۴۰۵/۰۱/۰۱" in row
     assert 'data-status="applicant"' in row
 
@@ -377,7 +377,7 @@ def test_an_htmx_request_gets_only_the_results(alice, karimi):
 def test_the_profile_shows_the_household_and_its_members_in_order(alice, karimi):
     page = signed_in(alice).get(profile(karimi.reference)).content.decode()
     assert f'data-testid="reference">{karimi.reference}<' in page
-    assert '<bdi dir="ltr">0915 123 4567</bdi>' in page
+    assert '<bdi dir="ltr">۰۹۱۵ ۱۲۳ ۴۵۶۷</bdi>' in page
     assert "۱۴۰۵/۰۱/۰۱" in page  # registered on
     assert "امضای سرپرست" in page  # the consent record
     names = ["علی کریمی", "فاطمه احمدی", "حسین کریمی", "زهرا کریمی"]
@@ -425,7 +425,7 @@ def test_the_profile_shows_documents_with_their_validity(alice, karimi):
     first = page[page.index(f'data-document="{expired.uuid}"') :]
     first = first[: first.index("</tr>")]
     assert 'data-validity="expired"' in first
-    assert '<bdi dir="ltr">A-111111</bdi>' in first
+    assert '<bdi dir="ltr">A-۱۱۱۱۱۱</bdi>' in first
     assert persian("Not verified") in first
     second = page[page.index(f'data-document="{expiring.uuid}"') :]
     second = second[: second.index("</tr>")]
