@@ -63,7 +63,22 @@ class PersonForm(NoSave, forms.ModelForm):  # type: ignore[type-arg]
         }
 
     wg_fields = tuple(name for name, _label in WG_DOMAINS)
-    field_order = [*Meta.fields[: Meta.fields.index("birth_date") + 1], "birth_year"]
+    # Four to a row: names; sex, date of birth and its "only the year" side by side;
+    # then the Latin spelling and the rest.
+    field_order = [
+        "given_name",
+        "family_name",
+        "father_name",
+        "grandfather_name",
+        "sex",
+        "birth_date",
+        "birth_year",
+        "relationship",
+        "given_name_latin",
+        "family_name_latin",
+        "marital_status",
+        "education",
+    ]
 
     def __init__(self, *args: Any, head_allowed: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
