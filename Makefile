@@ -7,7 +7,7 @@ PYTEST := $(BIN)/pytest
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/mehman
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test test-postgres test-browser check lint format messages catalogues setup worker clean
+.PHONY: demo serve test test-postgres test-browser check lint format messages catalogues setup worker bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djlint --reformat mehman/templates || true
+
+## make bench: every benchmark under bench/ (figures to bench/results/, tables to bench/RESULTS.md)
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

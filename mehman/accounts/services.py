@@ -233,16 +233,7 @@ def log_access(
     via: str = "",
 ) -> None:
     """Every read of a protected record leaves a row naming who read what, and where."""
-    if not getattr(user, "is_authenticated", False):
-        return
-    AccessLog.objects.create(
-        user=user,
-        settlement=settlement,
-        record_type=record._meta.label_lower,
-        record_uuid=record.uuid,
-        subject=subject[:64],
-        via=via[:200],
-    )
+    log_accesses(user=user, records=[record], subject=subject, settlement=settlement, via=via)
 
 
 def log_accesses(

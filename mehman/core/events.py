@@ -100,13 +100,17 @@ SETTLEMENT_CREATED = register(
 
 
 def field_labels(model_label: str) -> Callable[[dict[str, Any]], dict[str, str]]:
-    """Render the ``fields`` param as the model's translated field names."""
+    """Render the ``fields`` param as the model's translated field names.
+
+    An event about records of several models names its model in a
+    ``record_model`` param (``"registry.Individual"``); ``model_label`` is the default.
+    """
 
     def render(params: dict[str, Any]) -> dict[str, str]:
         from django.apps import apps
         from django.core.exceptions import FieldDoesNotExist
 
-        model = apps.get_model(model_label)
+        model = apps.get_model(str(params.get("record_model", model_label)))
         names = []
         for name in params.get("fields", []):
             try:

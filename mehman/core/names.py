@@ -35,7 +35,7 @@ _FOLD: Final = str.maketrans(
         "ٱ": "ا",
         "ؤ": "و",
         "ـ": None,  # tatweel
-        "\u200c": " ",  # zero-width non-joiner
+        ZWNJ: " ",
         "\u200d": None,  # zero-width joiner
         "\u200e": None,
         "\u200f": None,

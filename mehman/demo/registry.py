@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import random
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,11 +61,9 @@ EXTRA_COLUMNS = (
     "block",
     "address",
     "consent",
-    *(
-        "document_type",
-        "document_number",
-        "document_expiry",
-    ),
+    "document_type",
+    "document_number",
+    "document_expiry",
 )
 
 
@@ -113,13 +111,7 @@ def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
     return rng.choices(codes, weights=weights)[0]
 
 
-def load_registry(
-    settlement: Settlement,
-    *,
-    by: Any,
-    caseworker: Any,
-    progress: Callable[[str], None] | None = None,
-) -> dict[str, int]:
+def load_registry(settlement: Settlement, *, by: Any, caseworker: Any) -> dict[str, int]:
     """Fill the settlement's registry once; a settlement that has households is left alone."""
     if Household.objects.filter(settlement=settlement).exists():
         return {"households": 0}
@@ -131,13 +123,7 @@ def load_registry(
             writer = csv.DictWriter(handle, fieldnames=[*FIELDS, *EXTRA_COLUMNS])
             writer.writeheader()
             writer.writerows(_rows(rng, today))
-        if progress:
-            progress("importing households")
-        result, _report = import_households(
-            path=path, settlement=settlement, by=by, source="demo", precheck=True
-        )
-    if progress:
-        progress("recording needs and life events")
+        result, _report = import_households(path=path, settlement=settlement, by=by, source="demo")
     _everyday_life(settlement, rng, today, by=by, caseworker=caseworker)
     return {"households": result.households, "individuals": result.individuals}
 

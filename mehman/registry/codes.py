@@ -25,12 +25,16 @@ def load_specific_needs(model: Any, path: Path = SPECIFIC_NEEDS_CSV) -> int:
     codes = {row["code"] for row in rows}
     existing = {code.code: code for code in model.objects.all()}
     for row in sorted(rows, key=lambda r: (bool(r["parent"]), r["code"])):
+        parent = existing.get(row["parent"]) if row["parent"] else None
         values = {
             "label_en": row.get("label_en", ""),
             "label_fa": row.get("label_fa", ""),
-            "sensitive": row.get("sensitive", "no").strip().lower() == "yes",
+            # A code under a protected category is protected, whatever its own row says:
+            # `sensitive` is then the one definition everything else reads.
+            "sensitive": row.get("sensitive", "no").strip().lower() == "yes"
+            or bool(parent and parent.sensitive),
             "is_active": True,
-            "parent": existing.get(row["parent"]) if row["parent"] else None,
+            "parent": parent,
         }
         code = existing.get(row["code"])
         if code is None:

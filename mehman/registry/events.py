@@ -4,25 +4,24 @@ Parameters name members by their given name only (the timeline is read inside
 the household's own scope) and never name a protected need.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Choices
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core.events import register
+from mehman.core.events import field_labels, register
+from mehman.registry.models import DocumentType, HouseholdStatus, Relationship, SpecificNeedCode
 
 
-def _relationship(params: dict[str, Any]) -> dict[str, str]:
-    from mehman.registry.models import Relationship
+def _choice(param: str, choices: type[Choices]) -> Callable[[dict[str, Any]], dict[str, str]]:
+    """Render the code in ``param`` as its label among ``choices``."""
 
-    code = str(params.get("relationship", ""))
-    return {"relationship": str(dict(Relationship.choices).get(code, code))}
+    def render(params: dict[str, Any]) -> dict[str, str]:
+        code = str(params.get(param, ""))
+        return {param: str(dict(choices.choices).get(code, code))}
 
-
-def _document(params: dict[str, Any]) -> dict[str, str]:
-    from mehman.registry.models import DocumentType
-
-    code = str(params.get("doc_type", ""))
-    return {"doc_type": str(dict(DocumentType.choices).get(code, code))}
+    return render
 
 
 def _need(params: dict[str, Any]) -> dict[str, str]:
@@ -34,37 +33,18 @@ def _need(params: dict[str, Any]) -> dict[str, str]:
 
 # The code table is small and rarely changes: read once per process, not once per event.
 # Labels are still read in the active language when the timeline is rendered.
-_CODES: dict[str, Any] = {}
+_CODES: dict[str, SpecificNeedCode] = {}
 
 
-def _need_codes() -> dict[str, Any]:
-    from mehman.registry.models import SpecificNeedCode
-
+def _need_codes() -> dict[str, SpecificNeedCode]:
     if not _CODES:
         _CODES.update({c.code: c for c in SpecificNeedCode.objects.select_related("parent")})
     return _CODES
 
 
-def _fields(params: dict[str, Any]) -> dict[str, str]:
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.translation import gettext
-
-    model = apps.get_model(str(params.get("record_model", "registry.Individual")))
-    names = []
-    for name in params.get("fields", []):
-        try:
-            names.append(str(model._meta.get_field(name).verbose_name))
-        except FieldDoesNotExist:
-            names.append(str(name))
-    return {"fields": gettext(", ").join(names)}
-
-
-def _status(params: dict[str, Any]) -> dict[str, str]:
-    from mehman.registry.models import HouseholdStatus
-
-    code = str(params.get("status", ""))
-    return {"status": str(dict(HouseholdStatus.choices).get(code, code))}
+def forget_need_codes() -> None:
+    """Read the code table again on the next timeline (after ``mehman needcodes``)."""
+    _CODES.clear()
 
 
 REGISTERED = register(
@@ -84,7 +64,7 @@ MEMBER_ADDED = register(
     _("Member added"),
     _("{member} ({relationship})"),
     ("member",),
-    render=_relationship,
+    render=_choice("relationship", Relationship),
 )
 BIRTH = register("household.birth", _("Birth recorded"), _("{member}"), ("member",))
 DEATH = register("household.death", _("Death recorded"), _("{member}"), ("member",))
@@ -144,21 +124,21 @@ STATUS_CHANGED = register(
     _("Status changed"),
     _("Now: {status}"),
     ("status",),
-    render=_status,
+    render=_choice("status", HouseholdStatus),
 )
 DOCUMENT_ADDED = register(
     "household.document_added",
     _("Document added"),
     _("{doc_type} of {member}"),
     ("member",),
-    render=_document,
+    render=_choice("doc_type", DocumentType),
 )
 DOCUMENT_VERIFIED = register(
     "household.document_verified",
     _("Document verified"),
     _("{doc_type} of {member}"),
     ("member",),
-    render=_document,
+    render=_choice("doc_type", DocumentType),
 )
 NEED_RECORDED = register(
     "household.need_recorded",
@@ -179,6 +159,6 @@ CORRECTED = register(
     _("Record corrected"),
     _("{fields}: {reason}"),
     ("reason",),
-    render=_fields,
+    render=field_labels("registry.Individual"),
 )
 NOTE_ADDED = register("household.note_added", _("Case note written"))

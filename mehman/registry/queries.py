@@ -29,6 +29,9 @@ from mehman.registry.models import (
 )
 
 SEARCH_LIMIT = 100
+# Candidates fetched through an index before the scope is applied; past this
+# many the scoped query runs as it is.
+CANDIDATES = 2000
 
 
 @dataclass
@@ -184,11 +187,6 @@ def search(
             if condition not in exact:  # no typo neighbour: already asked
                 matching(condition)
     return result
-
-
-# Candidates fetched through an index before the scope is applied; past this
-# many the scoped query runs as it is.
-CANDIDATES = 2000
 
 
 def _scoped_matches(

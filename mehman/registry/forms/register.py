@@ -18,7 +18,7 @@ from mehman.core import dates, names
 from mehman.core.forms import JalaliDateField, LocalizedIntegerField
 from mehman.core.models import Settlement
 from mehman.registry import services
-from mehman.registry.forms.base import FIRST_GREGORIAN_YEAR, LTR, PHONE, NoSave, with_blank
+from mehman.registry.forms.base import LTR, PHONE, NoSave, is_birth_year, with_blank
 from mehman.registry.models import (
     WG_DOMAINS,
     DocumentType,
@@ -94,10 +94,7 @@ class PersonForm(NoSave, forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_birth_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("birth_year")
-        if year is None:
-            return None
-        jalali = year in dates.JALALI_YEARS_IN_GREGORIAN_FIELD
-        if not jalali and not FIRST_GREGORIAN_YEAR <= year <= dates.today().year:
+        if year is not None and not is_birth_year(year):
             raise ValidationError(
                 _("Type a Jalali year such as 1364 or a Gregorian year such as 1985."),
                 code="year",

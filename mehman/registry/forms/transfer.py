@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mehman.core.forms import LocalizedIntegerField
 from mehman.core.models import Settlement
 from mehman.registry import exports, imports
+from mehman.registry.forms.base import with_blank
 from mehman.registry.models import HouseholdStatus, Sex
 from mehman.registry.queries import AGE_GROUPS
 
@@ -77,18 +78,18 @@ class ExportForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any")), *HouseholdStatus.choices],
+        choices=with_blank(HouseholdStatus.choices, _("Any")),
     )
     block = forms.CharField(label=_("Block"), required=False, max_length=20)
     head_sex = forms.ChoiceField(
         label=_("Head of household"),
         required=False,
-        choices=[("", _("Any")), *Sex.choices],
+        choices=with_blank(Sex.choices, _("Any")),
     )
     age_group = forms.ChoiceField(
         label=_("Has a member aged"),
         required=False,
-        choices=[("", _("Any")), *((group, group) for group in AGE_GROUPS)],
+        choices=with_blank(((group, group) for group in AGE_GROUPS), _("Any")),
     )
     size_min = LocalizedIntegerField(
         label=_("At least this many members"), required=False, min_value=1
@@ -99,10 +100,9 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["settlement"].widget.choices = [
-            ("", _("All my settlements")),
-            *_settlement_choices(user),
-        ]
+        self.fields["settlement"].widget.choices = with_blank(
+            _settlement_choices(user), _("All my settlements")
+        )
 
     def filters(self) -> dict[str, Any]:
         return {

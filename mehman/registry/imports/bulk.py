@@ -5,8 +5,9 @@ and compiling SQL, which at a million people is most of an import. Here rows
 are plain lists in the order of the model's columns, with the model's defaults;
 primary keys are reserved first (so households can name their head and
 documents their holder before anything is inserted), and rows go out by
-``COPY`` on PostgreSQL and ``executemany`` elsewhere. Foreign keys are checked
-at commit (Django creates them deferred). Only the import writes this way.
+``COPY`` on PostgreSQL and ``executemany`` on SQLite, the two databases imports
+run on. Foreign keys are checked at commit (Django creates them deferred). Only
+the import writes this way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Field, Model
 
@@ -100,6 +102,10 @@ class Inserter:
 
     def __init__(self, using: str = "default") -> None:
         self.connection = connections[using]
+        if self.connection.vendor not in ("postgresql", "sqlite"):
+            raise ImproperlyConfigured(
+                f"Imports need PostgreSQL or SQLite, not {self.connection.vendor}."
+            )
         self.postgres = self.connection.vendor == "postgresql"
 
     def reserve_ids(self, model: type[Model], count: int) -> list[int]:
@@ -120,8 +126,6 @@ class Inserter:
                     [quote(table), column, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            if self.connection.vendor != "sqlite":
-                raise NotImplementedError("imports run on PostgreSQL or SQLite")
             cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")  # noqa: S608 -- names from the model
             last = cursor.fetchone()[0] or 0
             cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])

@@ -18,7 +18,6 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from mehman.core import dates, digits, names
-from mehman.core.digits import to_ascii_digits
 from mehman.core.models import Settlement
 from mehman.registry.imports.columns import (
     DOCUMENT_TYPES,
@@ -363,7 +362,7 @@ class Checker:
             "status": self._status,
             "registered_on": self._registered_on,
             # Block codes are stored with Latin digits, however typed, so "۱۲" is "12".
-            "block": lambda text: to_ascii_digits(text).strip(),
+            "block": lambda text: digits.to_ascii_digits(text).strip(),
             "address": str,
             "household_phone": str,
             "consent": read_bool,
@@ -464,7 +463,7 @@ class Checker:
 
 def _listed(values: list[str]) -> Any:
     """Values for ``__in``: on PostgreSQL one array parameter, as thousands of
-    placeholders cost more to send than the query costs to run."""
+    bind parameters cost more to send than the query costs to run."""
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::text[])", [values])
     return values

@@ -29,7 +29,6 @@ from mehman.registry.models import (
     IdentityDocument,
     Individual,
 )
-from mehman.registry.services._common import REFERENCE_WIDTH
 
 IMPORTABLE_STATUSES = (HouseholdStatus.APPLICANT, HouseholdStatus.RESIDENT)
 
@@ -317,6 +316,7 @@ class _Names:
         "phone",
         *_SEARCH_KEYS,
     )
+    latin_name = Individual.latin_name  # the model's own rule, read from these slots
 
     def __init__(self, fields: dict[str, Any]) -> None:
         self.given_name = fields["given_name"]
@@ -335,4 +335,4 @@ def _reserve_references(settlement: Settlement, count: int) -> list[str]:
     first = serial.last + 1
     serial.last += count
     serial.save(update_fields=["last"])
-    return [f"{settlement.code}-{n:0{REFERENCE_WIDTH}d}" for n in range(first, serial.last + 1)]
+    return [services.format_reference(settlement.code, n) for n in range(first, serial.last + 1)]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from mehman.core import dates, events, names
+from mehman.core.digits import to_ascii_digits
 from mehman.core.models import Settlement
 from mehman.registry.models import (
     Household,
@@ -20,7 +21,6 @@ from mehman.registry.models import (
     HouseholdStatus,
     IdentityDocument,
     Individual,
-    IndividualStatus,
     NameVariant,
 )
 
@@ -114,6 +114,12 @@ def set_search_keys(person: Individual) -> None:
     person.phone_key = names.phone_key(person.phone)
 
 
+def _set_household_keys(household: Household) -> None:
+    """The phone's search key, and the block with Latin digits however it was typed."""
+    household.phone_key = names.phone_key(household.phone)
+    household.block = to_ascii_digits(household.block).strip()
+
+
 def remember_names(keys: Iterable[str]) -> None:
     """Add new name keys, with their one-letter deletions, to the typo index."""
     wanted = {k for k in keys if k}
@@ -151,7 +157,7 @@ def _check_version(record: Any, expected_version: int | None) -> None:
 
 
 def _refresh_size(household: Household) -> None:
-    size = household.members.filter(status=IndividualStatus.ACTIVE).count()
+    size = household.active_members().count()
     Household.objects.filter(pk=household.pk).update(size=size)
     household.size = size
 
@@ -163,7 +169,7 @@ def next_reference(settlement: Settlement) -> str:
     )
     serial.last += 1
     serial.save(update_fields=["last"])
-    return f"{settlement.code}-{serial.last:0{REFERENCE_WIDTH}d}"
+    return format_reference(settlement.code, serial.last)
 
 
 def _check_birth_date(person: Individual) -> None:
@@ -196,4 +202,6 @@ def _member_label(person: Individual) -> str:
     return person.given_name
 
 
-# --- Registration -------------------------------------------------------------------------
+def format_reference(code: str, serial: int) -> str:
+    """A household's reference number: the settlement code and a zero-padded serial."""
+    return f"{code}-{serial:0{REFERENCE_WIDTH}d}"

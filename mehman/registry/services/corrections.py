@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core import names
-from mehman.core.digits import to_ascii_digits
 from mehman.registry import events as registry_events
 from mehman.registry.models import (
     Household,
@@ -25,6 +23,7 @@ from mehman.registry.services._common import (
     _jsonable,
     _person_keys,
     _save,
+    _set_household_keys,
     remember_names,
     set_search_keys,
 )
@@ -64,14 +63,11 @@ def correct(
         )
     locked: Any = model.objects.select_for_update().get(pk=record.pk)
     _check_version(locked, expected_version)
-    if isinstance(locked, Individual):
-        if changes.get("relationship") == Relationship.HEAD and locked.relationship != "head":
+    if isinstance(locked, Individual) and "relationship" in changes:
+        becomes_head = changes["relationship"] == Relationship.HEAD
+        if becomes_head and locked.relationship != Relationship.HEAD:
             raise ValidationError(_("Use “change head” to make someone the head."), code="one_head")
-        if (
-            "relationship" in changes
-            and locked.relationship == Relationship.HEAD
-            and changes["relationship"] != Relationship.HEAD
-        ):
+        if not becomes_head and locked.relationship == Relationship.HEAD:
             raise ValidationError(_("Use “change head” to replace the head."), code="one_head")
     changed = {
         name: [_jsonable(getattr(locked, name)), _jsonable(value)]
@@ -88,8 +84,7 @@ def correct(
         locked.full_clean(exclude=["household", "given_key"])
         remember_names(_person_keys(locked))
     elif isinstance(locked, Household):
-        locked.phone_key = names.phone_key(locked.phone)
-        locked.block = to_ascii_digits(locked.block).strip()
+        _set_household_keys(locked)
         locked.full_clean(exclude=["head", "external_id", "merged_into"])
     else:
         _check_document(locked)

@@ -165,6 +165,3 @@ def verify_document(*, document: IdentityDocument, by: Any) -> IdentityDocument:
         document=str(document.uuid),
     )
     return document
-
-
-# --- Specific needs --------------------------------------------------------------------------

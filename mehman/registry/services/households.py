@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from mehman.core import dates, names
-from mehman.core.digits import to_ascii_digits
+from mehman.core import dates
 from mehman.core.models import Settlement
 from mehman.registry import events as registry_events
 from mehman.registry.models import (
@@ -35,6 +34,7 @@ from mehman.registry.services._common import (
     _person_keys,
     _refresh_size,
     _save,
+    _set_household_keys,
     next_reference,
     remember_names,
 )
@@ -79,14 +79,14 @@ def register_household(
         settlement=settlement,
         status=status,
         phone=phone,
-        phone_key=names.phone_key(phone),
-        block=to_ascii_digits(block).strip(),
+        block=block,
         address=address,
         registered_on=registered_on or dates.today(),
         consent_given=consent_given,
         consent_on=consent_on,
         consent_note=consent_note,
     )
+    _set_household_keys(household)
     household.full_clean(exclude=["head", "external_id", "merged_into"])
     _save(household, by, bump=False)
     people = []
@@ -153,7 +153,7 @@ def _ensure_open(household: Household) -> None:
         )
 
 
-def _child_relationship(household: Household, parents: Sequence[Individual], sex: str) -> str:
+def _child_relationship(parents: Sequence[Individual], sex: str) -> str:
     near = {Relationship.HEAD, Relationship.SPOUSE}
     if any(p.relationship in near for p in parents):
         return Relationship.DAUGHTER if sex == Sex.FEMALE else Relationship.SON
@@ -195,7 +195,7 @@ def record_birth(
         "sex": sex,
         "birth_date": birth_date,
         "birth_date_estimated": False,
-        "relationship": _child_relationship(household, parents, sex),
+        "relationship": _child_relationship(parents, sex),
         "marital_status": MaritalStatus.SINGLE,
     }
     person = _build_person(household, data)
@@ -437,25 +437,24 @@ def split_household(
         reference=next_reference(household.settlement),
         settlement=household.settlement,
         status=household.status,
-        block=to_ascii_digits(block).strip(),
+        block=block,
         address=address,
         phone=phone,
-        phone_key=names.phone_key(phone),
         consent_given=household.consent_given,
         consent_on=household.consent_on,
         consent_note=household.consent_note,
     )
+    _set_household_keys(new)
     _save(new, by, _("Split"), bump=False)
     for person in Individual.objects.select_for_update().filter(pk__in=moving):
-        relationship = Relationship.HEAD if person.pk == new_head.pk else person.relationship
-        if person.pk != new_head.pk and person.relationship in (
-            Relationship.HEAD,
-            Relationship.SPOUSE,
-        ):
-            relationship = Relationship.OTHER_RELATIVE
-        _move(person, new, relationship, by, _("Split"))
         if person.pk == new_head.pk:
+            relationship: str = Relationship.HEAD
             new.head = person
+        elif person.relationship in (Relationship.HEAD, Relationship.SPOUSE):
+            relationship = Relationship.OTHER_RELATIVE
+        else:
+            relationship = person.relationship
+        _move(person, new, relationship, by, _("Split"))
     _refresh_size(new)
     _save(new, by, bump=False)
     _refresh_size(household)
@@ -489,16 +488,14 @@ def merge_households(
         )
     moved = list(absorb.active_members().select_for_update())
     previous = {"status": absorb.status, "head": str(absorb.head.uuid) if absorb.head else ""}
-    relationships = {}
+    relationships = {str(person.uuid): person.relationship for person in moved}
+    # The absorbed household's head and spouse are no longer head and spouse.
+    new_relationship: dict[str, str] = {
+        Relationship.HEAD: former_head_relationship,
+        Relationship.SPOUSE: Relationship.OTHER_RELATIVE,
+    }
     for person in moved:
-        relationships[str(person.uuid)] = person.relationship
-        relationship = person.relationship
-        if relationship in (Relationship.HEAD, Relationship.SPOUSE):
-            relationship = (
-                former_head_relationship
-                if relationship == Relationship.HEAD
-                else Relationship.OTHER_RELATIVE
-            )
+        relationship = new_relationship.get(person.relationship, person.relationship)
         _move(person, keep, relationship, by, _("Merge"))
     absorb.status = HouseholdStatus.CLOSED
     absorb.merged_into = keep
@@ -571,6 +568,3 @@ def change_status(*, household: Household, status: str, by: Any, reason: str = "
     _save(household, by, reason)
     _event(household, registry_events.STATUS_CHANGED, by, status=status, reason=reason)
     return household
-
-
-# --- Documents ------------------------------------------------------------------------------

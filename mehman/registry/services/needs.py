@@ -72,12 +72,14 @@ def record_need(
     return need
 
 
+def _has_protection_access(by: Any) -> bool:
+    return _by(by) is not None and bool(by.has_capability("protection.view"))
+
+
 def _ensure_protection_access(code: SpecificNeedCode, by: Any) -> None:
     # Only protection staff learn that a person has a protected need, so only
     # they record or resolve one (even a refusal would tell others too much).
-    if code.sensitive and not (
-        getattr(by, "is_authenticated", False) and by.has_capability("protection.view")
-    ):
+    if code.sensitive and not _has_protection_access(by):
         raise ValidationError(
             _("Only staff with protection access record or resolve this need."),
             code="permission",
@@ -125,13 +127,13 @@ def resolve_need(
     return need
 
 
-# --- Corrections and notes --------------------------------------------------------------------
+# --- Case notes -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def add_case_note(*, household: Household, body: str, by: Any) -> CaseNote:
     """Only protection staff write case notes; the timeline says one was written, not what."""
-    if _by(by) is None or not by.has_capability("protection.view"):
+    if not _has_protection_access(by):
         raise ValidationError(_("Only protection staff write case notes."), code="permission")
     if not body.strip():
         raise ValidationError({"body": ValidationError(_("The note is empty."), code="empty")})

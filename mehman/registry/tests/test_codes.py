@@ -135,3 +135,15 @@ def test_a_code_back_in_the_file_is_active_again(db, tmp_path):
 
     assert SpecificNeedCode.objects.get(code="CR-CH").is_active
     assert SpecificNeedCode.objects.filter(is_active=True).count() == 113
+
+
+def test_a_code_under_a_protected_category_is_protected_whatever_its_row_says(db, tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "code,parent,label_en,label_fa,sensitive\n"
+        "SV,,Sexual and gender-based violence,,yes\n"
+        "SV-ZZ,SV,A new code,,no\n",
+        encoding="utf-8",
+    )
+    load_specific_needs(SpecificNeedCode, path)
+    assert SpecificNeedCode.objects.get(code="SV-ZZ").sensitive

@@ -178,7 +178,7 @@ def test_the_command_writes_an_excel_file_with_hxl(karimi, tmp_path, capsys):
     assert len(lines) == 6
 
 
-def test_the_command_exports_as_a_user_within_their_scope(karimi, bob, tmp_path):
+def test_the_command_refuses_a_user_without_the_export_capability(karimi, bob, tmp_path):
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="may not export"):

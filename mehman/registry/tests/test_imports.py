@@ -10,15 +10,18 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
 from mehman.core.dates import to_gregorian
+from mehman.core.names import name_key
 from mehman.registry import events as registry_events
 from mehman.registry import imports, queries, services
 from mehman.registry.imports import checks
 from mehman.registry.imports import service as import_service
+from mehman.registry.imports.bulk import Inserter
 from mehman.registry.models import (
     Household,
     HouseholdEvent,
@@ -345,7 +348,7 @@ def test_generator_output_is_imported_with_heads_keys_events_and_history(
     ali = Individual.objects.get(
         household__external_id=first["household"], given_name=first["given_name"]
     )
-    assert ali.given_key and ali.given_key == services_key(first["given_name"])
+    assert ali.given_key and ali.given_key == name_key(first["given_name"])
     assert ali.birth_date == date.fromisoformat(first["birth_date"])
     assert ali.uuid.version == 7  # time-ordered: cheap to index at a million people
     history = ali.history.get()
@@ -370,12 +373,6 @@ def test_generator_output_is_imported_with_heads_keys_events_and_history(
     assert ali.pk in found.person_ids
     phone = next(row["phone"] for row in rows if row["phone"])
     assert queries.search(Individual.objects.all(), Household.objects.all(), phone).person_ids
-
-
-def services_key(name: str) -> str:
-    from mehman.core.names import name_key
-
-    return name_key(name)
 
 
 def test_importing_the_same_file_again_imports_nothing_new(generated, settlement_a, mona):
@@ -459,6 +456,14 @@ def test_a_real_run_with_problems_imports_nothing(settlement_a, mona, tmp_path):
         imports.import_households(path=path, settlement=settlement_a, by=mona)
     assert problems_of(refused.value.report) == ["Row 3, sex: Use F or M."]
     nothing_in_the_registry()
+
+
+def test_imports_on_a_database_other_than_postgresql_or_sqlite_are_a_configuration_error(
+    monkeypatch,
+):
+    monkeypatch.setattr(connection, "vendor", "mysql")
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL or SQLite, not mysql"):
+        Inserter()
 
 
 def test_progress_is_reported_per_batch(generated, settlement_a, mona):

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ from mehman.registry.forms.register import (
     RegistrationMemberForm,
 )
 from mehman.registry.models import Household, Individual
+
+TOTAL_FIELD = f"{MEMBERS_PREFIX}-TOTAL_FORMS"
 
 
 @login_required
@@ -69,15 +71,11 @@ def register(request: HttpRequest) -> HttpResponse:
 def register_member_row(request: HttpRequest) -> HttpResponse:
     """One more empty member row for the wizard (htmx), with the new row count."""
     require_capability(request.user, "registry.edit")
-    total_field = f"{MEMBERS_PREFIX}-TOTAL_FORMS"
-    try:
-        index = max(1, int(request.GET.get(total_field, "1")))
-    except ValueError:
-        index = 1
+    index = max(1, _row_count(request.GET))
     if index >= MAX_MEMBERS:
         return HttpResponse("")
     row = RegistrationMemberForm(prefix=f"{MEMBERS_PREFIX}-{index}")
-    context = {"row": row, "index": index, "total_field": total_field, "total": index + 1}
+    context = {"row": row, "index": index, "total_field": TOTAL_FIELD, "total": index + 1}
     return render(request, "registry/register.html#member_row", context)
 
 
@@ -99,14 +97,17 @@ def _form_page(
 def _one_more_row(request: HttpRequest, settlements: QuerySet[Settlement]) -> HttpResponse:
     """The form as posted with one more empty member row (the button without JavaScript)."""
     data = request.POST.copy()
-    total_field = f"{MEMBERS_PREFIX}-TOTAL_FORMS"
-    try:
-        total = int(data.get(total_field, "1"))
-    except ValueError:
-        total = 1
-    data[total_field] = str(min(total + 1, MAX_MEMBERS))
+    data[TOTAL_FIELD] = str(min(_row_count(data) + 1, MAX_MEMBERS))
     form = RegistrationForm(data, settlements=settlements)
     return _form_page(request, form, MemberFormSet(data, prefix=MEMBERS_PREFIX), quiet=True)
+
+
+def _row_count(data: QueryDict) -> int:
+    """The member rows the wizard shows now, as its management form says (1 if unreadable)."""
+    try:
+        return int(data.get(TOTAL_FIELD, "1"))
+    except ValueError:
+        return 1
 
 
 def _registered(request: HttpRequest, household: Household) -> HttpResponse:

@@ -24,6 +24,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             count = load_specific_needs(SpecificNeedCode, Path(options["file"]))
-        registry_events._CODES.clear()
+        registry_events.forget_need_codes()
         active = SpecificNeedCode.objects.filter(is_active=True).count()
         self.stdout.write(f"{count} codes read; {active} active.")
