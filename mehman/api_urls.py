@@ -12,6 +12,8 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("mehman.registry.api_urls")),
+    path("", include("mehman.partners.api_urls")),
+    path("", include("mehman.assistance.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),

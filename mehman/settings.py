@@ -60,7 +60,9 @@ CSRF_TRUSTED_ORIGINS = env_list("MEHMAN_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "mehman.core",
     "mehman.accounts",
+    "mehman.partners",
     "mehman.registry",
+    "mehman.assistance",
     "mehman.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("mehman.core.urls")),
     path("accounts/", include("mehman.accounts.urls")),
     path("registry/", include("mehman.registry.urls")),
+    path("partners/", include("mehman.partners.urls")),
+    path("assistance/", include("mehman.assistance.urls")),
     path("tools/", include("mehman.demo.urls")),
     path("api/v1/", include("mehman.api_urls")),
     path("admin/", admin.site.urls),

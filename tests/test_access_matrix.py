@@ -9,7 +9,6 @@ insider gets the page, and for pages about one record, Bob of settlement B gets
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,22 +20,11 @@ from mehman.demo.tasks import export_path
 from mehman.registry import services as registry_services
 from mehman.registry import tasks as registry_tasks
 from mehman.registry.tests import factories as registry_factories
-
-
-@dataclass
-class Entry:
-    # Anonymous visitors may use it (sign-in, language switch, health check).
-    public: bool = False
-    # Keyword arguments naming a record of settlement A (built from the personas).
-    kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    method: str = "get"
-    # The persona who may use it, and what they get.
-    insider: str = "mona"
-    insider_status: int = 200
-    # Personas who must get 404 besides Bob (e.g. a clerk on a manager's page).
-    also_hidden_from: tuple[str, ...] = ()
-    # A REST endpoint: anonymous callers get 401/403 (not a redirect); bodies are JSON.
-    api: bool = False
+from tests.matrix_assistance import ENTRIES as ASSISTANCE_ENTRIES
+from tests.matrix_assistance_api import ENTRIES as ASSISTANCE_API_ENTRIES
+from tests.matrix_entry import Entry
+from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
+from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
 
 
 def _task_of(user_key: str, *, done: bool = False) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -198,6 +186,12 @@ MATRIX: dict[str, Entry] = {
         api=True, kwargs=_api_need_of_a, method="post", also_hidden_from=_API_HIDDEN
     ),
 }
+
+# Each app's entries live beside the matrix, one module per app.
+MATRIX.update(PARTNERS_ENTRIES)
+MATRIX.update(PARTNERS_API_ENTRIES)
+MATRIX.update(ASSISTANCE_ENTRIES)
+MATRIX.update(ASSISTANCE_API_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {

@@ -31,8 +31,8 @@ NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 # What each role may do beyond reading its scope. Later apps add their own
 # capabilities here; views check them with core.permissions.require_capability.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CLERK: frozenset({"registry.edit"}),
-    Role.CASEWORKER: frozenset({"registry.edit", "protection.view"}),
+    Role.CLERK: frozenset({"registry.edit", "assistance.record"}),
+    Role.CASEWORKER: frozenset({"registry.edit", "protection.view", "assistance.record"}),
     Role.HOUSING_OFFICER: frozenset(),
     Role.MANAGER: frozenset(
         {
@@ -42,9 +42,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "registry.import",
             "registry.export",
             "protection.view",
+            "partners.manage",
+            "assistance.record",
+            "assistance.spend",
         }
     ),
-    Role.PARTNER: frozenset(),
+    Role.PARTNER: frozenset({"partners.portal"}),
     Role.ANALYST: frozenset(),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -55,6 +58,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "registry.edit",
             "registry.import",
             "registry.export",
+            "partners.manage",
+            "assistance.record",
+            "assistance.spend",
         }
     ),
 }

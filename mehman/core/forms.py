@@ -139,3 +139,12 @@ class SettlementForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def changes(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's error on the form: on a field the form has, otherwise on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,18 @@ def update_settlement(
 
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def save_recorded(instance: Model, by: Any, reason: str = "", *, bump: bool = True) -> None:
+    """Save a domain record with a history row naming the user and the reason.
+
+    ``bump`` raises the optimistic-locking version of a record that already exists.
+    """
+    if bump and instance.pk is not None:
+        instance.version += 1  # type: ignore[attr-defined]
+    instance._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    instance._change_reason = str(reason)  # type: ignore[attr-defined]
+    instance.save()
 
 
 # --- Background-task progress --------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
-
 from mehman.core import dates
+from mehman.core.forms import show_service_error
+
+__all__ = ["show_service_error"]
 
 LTR = {"dir": "ltr"}
 PHONE = {"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
@@ -20,15 +20,6 @@ def is_birth_year(year: int) -> bool:
     if year in dates.JALALI_YEARS_IN_GREGORIAN_FIELD:
         return True
     return FIRST_GREGORIAN_YEAR <= year <= dates.today().year
-
-
-def show_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's error on the form: on a field the form has, otherwise on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class NoSave:

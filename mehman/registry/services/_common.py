@@ -14,6 +14,7 @@ from django_stubs_ext import StrOrPromise
 from mehman.core import dates, events, names
 from mehman.core.digits import to_ascii_digits
 from mehman.core.models import Settlement
+from mehman.core.services import save_recorded
 from mehman.registry.models import (
     Household,
     HouseholdEvent,
@@ -85,11 +86,7 @@ def _by(by: Any) -> Any:
 
 def _save(instance: Model, by: Any, reason: StrOrPromise = "", *, bump: bool = True) -> None:
     """Save with a history row naming the user and the reason."""
-    if bump and instance.pk is not None:
-        instance.version += 1  # type: ignore[attr-defined]
-    instance._history_user = _by(by)  # type: ignore[attr-defined]
-    instance._change_reason = str(reason)  # type: ignore[attr-defined]
-    instance.save()
+    save_recorded(instance, by, str(reason), bump=bump)
 
 
 def _event(household: Household, kind: events.EventKind, by: Any, **params: Any) -> None:

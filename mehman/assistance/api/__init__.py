@@ -1,0 +1,1 @@
+"""Assistance endpoints."""

@@ -1,0 +1,5 @@
+"""Assistance pages: deliveries."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Assistance pages: portal."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

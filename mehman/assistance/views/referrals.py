@@ -1,0 +1,5 @@
+"""Assistance pages: referrals."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Assistance pages: reports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

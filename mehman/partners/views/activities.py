@@ -1,0 +1,5 @@
+"""Partners pages: activities."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

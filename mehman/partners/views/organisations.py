@@ -1,0 +1,5 @@
+"""Partners pages: organisations."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

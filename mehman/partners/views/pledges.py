@@ -1,0 +1,5 @@
+"""Partners pages: pledges."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Partners pages: volunteers."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
