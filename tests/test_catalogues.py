@@ -4,7 +4,7 @@ from pathlib import Path
 
 import polib
 
-from mehman.core.catalogues import compile_all, problems
+from mehman.core.catalogues import compile_all, fill_source_language, problems
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
@@ -45,3 +45,25 @@ def test_catalogues_compile_without_gnu_gettext(tmp_path):
     _catalogue(tmp_path, polib.POEntry(msgid="Home", msgstr="خانه"))
     (mo,) = compile_all(tmp_path)
     assert polib.mofile(str(mo)).find("Home").msgstr == "خانه"
+
+
+def test_the_english_catalogue_repeats_every_message_fuzzy_plurals_included(tmp_path):
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "en"}
+    # gettext's fuzzy guess for a new plural message, taken from a similar one.
+    po.append(
+        polib.POEntry(
+            msgid="%(number)s member",
+            msgid_plural="%(number)s members",
+            msgstr_plural={0: "%(number)s household", 1: "%(number)s households"},
+            flags=["fuzzy"],
+        )
+    )
+    po.append(polib.POEntry(msgid="Home", msgstr="Start"))
+    path = tmp_path / "en.po"
+    po.save(str(path))
+    assert {p.reason for p in problems(path)} == {"differs from the source"}
+    assert fill_source_language(path) == 2
+    assert problems(path) == []
+    entry = polib.pofile(str(path)).find("%(number)s member")
+    assert entry.msgstr_plural == {0: "%(number)s member", 1: "%(number)s members"}

@@ -17,13 +17,17 @@ class Problem:
 
 
 def problems(po_path: Path) -> list[Problem]:
-    """Entries a user would see untranslated: empty, fuzzy, or with broken placeholders."""
+    """Entries a user would see untranslated: empty, fuzzy, or with broken placeholders;
+    in the English (source) catalogue, any message that is not repeated as written."""
     catalogue = polib.pofile(str(po_path))
+    source = catalogue.metadata.get("Language", "") == SOURCE_LANGUAGE
     found: list[Problem] = []
     for entry in catalogue:
         if entry.obsolete:
             continue
-        if "fuzzy" in entry.flags:
+        if source and _differs_from_source(entry):
+            found.append(Problem(po_path, entry.msgid, "differs from the source"))
+        elif "fuzzy" in entry.flags:
             found.append(Problem(po_path, entry.msgid, "fuzzy"))
         elif entry.msgid_plural:
             if not entry.msgstr_plural or not all(entry.msgstr_plural.values()):
@@ -33,6 +37,15 @@ def problems(po_path: Path) -> list[Problem]:
         elif _placeholders(entry.msgid) != _placeholders(entry.msgstr):
             found.append(Problem(po_path, entry.msgid, "placeholders differ"))
     return found
+
+
+SOURCE_LANGUAGE = "en"
+
+
+def _differs_from_source(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural != {0: entry.msgid, 1: entry.msgid_plural})
+    return bool(entry.msgstr != entry.msgid)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -50,19 +63,22 @@ def compile_all(locale_dir: Path) -> list[Path]:
 
 
 def fill_source_language(po_path: Path) -> int:
-    """English is the source language: its catalogue repeats each message as written."""
+    """English is the source language: its catalogue repeats each message as written.
+
+    Any entry that does not (new, fuzzy — gettext's guess from a similar message —
+    or edited by hand) is rewritten, its plural forms included.
+    """
     catalogue = polib.pofile(str(po_path))
     filled = 0
     for entry in catalogue:
-        if entry.msgid_plural:
-            if not all(entry.msgstr_plural.values()):
-                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-                filled += 1
-        elif not entry.msgstr:
-            entry.msgstr = entry.msgid
-            filled += 1
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        if not _differs_from_source(entry):
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
             entry.msgstr = entry.msgid
+        filled += 1
     catalogue.save()
     return filled

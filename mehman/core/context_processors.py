@@ -20,6 +20,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user.is_authenticated:
         context["nav_tools"] = user.has_capability("tools.synthetic")
         context["nav_staff"] = user.has_capability("staff.view")
+        context["nav_portal"] = user.has_capability("partners.portal")
         context["nav_settlements"] = list(
             Settlement.objects.for_user(user)
             .filter(is_active=True)

@@ -7,6 +7,7 @@ filters they fail quietly: ``None`` or a value of the wrong type gives "".
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import template
 
@@ -40,10 +41,23 @@ def jdatetime(value: object) -> str:
 
 @register.filter
 def num(value: object) -> str:
-    """A number grouped by thousands in the active digits: ``۱۲٬۳۴۵``."""
-    if value is None:
+    """A number grouped by thousands in the active digits: ``۱۲٬۳۴۵``.
+
+    Decimals lose trailing zeros (a quantity of ``100.00`` shows as ``۱۰۰``,
+    ``2.50`` hours as ``۲٫۵``), so SQLite and PostgreSQL sums read the same.
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else value.normalize()
     return digits.localize(value)
+
+
+@register.filter
+def can(user: object, capability: str) -> bool:
+    """Whether the signed-in user's role carries the capability (``user|can:"x.y"``)."""
+    has = getattr(user, "has_capability", None)
+    return bool(getattr(user, "is_authenticated", False) and callable(has) and has(capability))
 
 
 @register.filter("digits")
