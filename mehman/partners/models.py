@@ -418,7 +418,7 @@ class VolunteerQuerySet(PartnerScopedQuerySet["Volunteer"]):
 
 def psea_cutoff(day: date) -> date:
     """PSEA training older than the configured validity no longer counts."""
-    months = int(getattr(settings, "MEHMAN_PSEA_VALID_MONTHS", 24))
+    months = int(settings.MEHMAN_PSEA_VALID_MONTHS)
     return dates.add_months(day, -months)
 
 
@@ -694,6 +694,15 @@ class Pledge(BaseModel):
     @property
     def is_restricted(self) -> bool:
         return bool(self.restricted_sector or self.restricted_to)
+
+    @property
+    def item_label(self) -> str:
+        """What is given, in the reader's language for cash (stored as a code)."""
+        return str(_("Cash")) if self.kind == GiftKind.CASH else self.item
+
+    @property
+    def unit_label(self) -> str:
+        return str(_("rials")) if self.kind == GiftKind.CASH else self.unit
 
 
 class DonationQuerySet(PartnerScopedQuerySet["Donation"]):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core.digits import to_ascii_digits
+from mehman.core.digits import to_ascii
 from mehman.core.models import Settlement
 from mehman.partners import events
 from mehman.partners.models import (
@@ -30,12 +30,13 @@ from mehman.partners.models import (
 )
 from mehman.partners.services._common import jsonable, record_event, save_recorded, today
 
+CASH_ITEM = "cash"
 CASH_UNIT = "rial"
 
 
 def _decimal(value: Any, field: str) -> Decimal:
     try:
-        number = Decimal(to_ascii_digits(str(value)).replace(",", ""))
+        number = Decimal(to_ascii(str(value)).replace(",", ""))
     except InvalidOperation as exc:
         raise ValidationError(
             {field: ValidationError(_("Enter a number."), code="number")}
@@ -79,7 +80,8 @@ def record_pledge(
         raise ValidationError({"kind": ValidationError(_("Unknown kind."), code="kind")})
     amount = _decimal(quantity, "quantity")
     if kind == GiftKind.CASH:
-        item, unit, worth = str(_("Cash")), CASH_UNIT, int(amount)
+        # Stored as codes, shown in the reader's language (Pledge.item_label, unit_label).
+        item, unit, worth = CASH_ITEM, CASH_UNIT, int(amount)
     else:
         if not item.strip() or not unit.strip():
             raise ValidationError(
@@ -142,8 +144,8 @@ def record_pledge(
         by,
         pledge=pledge.reference,
         quantity=str(amount),
-        unit=pledge.unit,
-        item=pledge.item,
+        unit=pledge.unit_label,
+        item=pledge.item_label,
     )
     return pledge
 
@@ -216,7 +218,7 @@ def receive_donation(
         by,
         pledge=locked.reference,
         quantity=str(amount),
-        unit=locked.unit,
+        unit=locked.unit_label,
         received_on=jsonable(day),
     )
     _set_status(locked, by)
@@ -311,7 +313,7 @@ def use_donation(
         raise ValidationError(
             _("Only %(left)s %(unit)s of this donation is left."),
             code="exhausted",
-            params={"left": donation.remaining_quantity.normalize(), "unit": pledge.unit},
+            params={"left": donation.remaining_quantity.normalize(), "unit": pledge.unit_label},
         )
     donation.used_quantity += quantity
     donation.used_value += value
@@ -322,7 +324,7 @@ def use_donation(
         by,
         pledge=pledge.reference,
         quantity=str(quantity.normalize()),
-        unit=pledge.unit,
+        unit=pledge.unit_label,
         purpose=purpose,
     )
     _set_status(Pledge.objects.select_for_update().get(pk=pledge.pk), by)
