@@ -117,6 +117,13 @@ def _check_restriction(donation: Donation, household: Household, day: date) -> N
         )
 
 
+def _worth(donation: Donation, quantity: Decimal) -> int:
+    """Rials a quantity of the donation is worth (cash counts rials)."""
+    if donation.pledge.kind == GiftKind.IN_KIND:
+        return int(donation.unit_value * quantity)
+    return int(quantity)
+
+
 def _deliver(
     *,
     household: Household,
@@ -128,22 +135,22 @@ def _deliver(
     value: int,
     day: date,
     donation: Donation | None,
+    use: bool = True,
 ) -> Delivery:
+    """One delivery; ``use=False`` when the caller uses the donation once for a whole round."""
     _check_household(household, activity, by)
     if donation is not None:
         _check_restriction(donation, household, day)
-        if donation.pledge.kind == GiftKind.IN_KIND:
-            used_quantity, used_value = quantity, int(donation.unit_value * quantity)
-        else:
-            used_quantity, used_value = quantity, int(quantity)
-        partners.use_donation(
-            donation=donation,
-            by=by,
-            quantity=used_quantity,
-            value=used_value,
-            sector=activity.sector,
-            purpose=f"{activity.name}: {household.reference}",
-        )
+        used_value = _worth(donation, quantity)
+        if use:
+            partners.use_donation(
+                donation=donation,
+                by=by,
+                quantity=quantity,
+                value=used_value,
+                sector=activity.sector,
+                purpose=activity.name,  # the donor's timeline names no household
+            )
         value = value or used_value
     delivery = Delivery(
         household=household,
@@ -194,7 +201,7 @@ def record_delivery(
     locked = partners.lock_donation(donation) if donation is not None else None
     if locked is not None and locked.pledge.settlement_id != activity.settlement_id:
         raise ValidationError(_("The donation is for another settlement."), code="settlement")
-    name = item.strip() or (locked.pledge.item if locked is not None else "")
+    name = item.strip() or (locked.pledge.item_label if locked is not None else "")
     if not name:
         raise ValidationError({"item": ValidationError(_("Say what was given."), code="item")})
     return _deliver(
@@ -202,7 +209,7 @@ def record_delivery(
         activity=activity,
         by=by,
         item=name,
-        unit=unit.strip() or (locked.pledge.unit if locked is not None else ""),
+        unit=unit.strip() or (locked.pledge.unit_label if locked is not None else ""),
         quantity=amount,
         value=int(value or 0),
         day=day,
@@ -238,22 +245,32 @@ def distribute_donation(
             code="exhausted",
             params={
                 "needed": (each * len(chosen)).normalize(),
-                "unit": locked.pledge.unit,
+                "unit": locked.pledge.unit_label,
                 "left": locked.remaining_quantity.normalize(),
             },
         )
     pledge = locked.pledge
+    # The whole round uses the donation once: one lock, one ledger line, one status check.
+    partners.use_donation(
+        donation=locked,
+        by=by,
+        quantity=each * len(chosen),
+        value=sum(_worth(locked, each) for _household in chosen),
+        sector=activity.sector,
+        purpose=activity.name,
+    )
     return [
         _deliver(
             household=household,
             activity=activity,
             by=by,
-            item=pledge.item,
-            unit=pledge.unit,
+            item=pledge.item_label,
+            unit=pledge.unit_label,
             quantity=each,
             value=0,
             day=day,
             donation=locked,
+            use=False,
         )
         for household in chosen
     ]
