@@ -1,4 +1,5 @@
-"""The demo settlement: deterministic settlements, one staff user per role, a registry.
+"""The demo settlement: deterministic settlements, one staff user per role, a registry,
+its partners and what they brought to households.
 
 Later issues extend ``load_demo`` with their own data (households, applications,
 units, partners); everything goes through the same services users call.
@@ -14,6 +15,7 @@ from mehman.accounts import services as account_services
 from mehman.accounts.models import Language, Role, User
 from mehman.core import services as core_services
 from mehman.core.models import AccommodationType, Settlement
+from mehman.demo.partners import load_partners
 from mehman.demo.registry import load_registry
 
 DEMO_PASSWORD = "mehman-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
@@ -53,7 +55,9 @@ USERS = [
     DemoUser("caseworker", Role.CASEWORKER, "مریم", "حسینی", ("TJ",)),
     DemoUser("housing", Role.HOUSING_OFFICER, "رضا", "کاظمی", ("TJ",)),
     DemoUser("manager", Role.MANAGER, "علی", "رضایی", ("TJ",)),
+    # Partner staff: linked to their organisation by the partners demo (PARTNER_LOGINS).
     DemoUser("partner", Role.PARTNER, "Sarah", "Lambert", ("TJ",), Language.ENGLISH),
+    DemoUser("charity", Role.PARTNER, "حامد", "نیک‌نام", ("TJ",)),
     DemoUser("analyst", Role.ANALYST, "حسن", "محمدی", ()),
     DemoUser("admin", Role.ADMINISTRATOR, "مدیر", "سامانه", ()),
     DemoUser("clerk_sv", Role.CLERK, "فاطمه", "کریمی", ("SV",)),
@@ -62,12 +66,14 @@ USERS = [
 
 
 @transaction.atomic
-def load_demo(*, registry: bool = True) -> dict[str, int]:
+def load_demo(*, registry: bool = True, partners: bool = True) -> dict[str, int]:
     """Create what is missing of the demo settlement; running it twice changes nothing.
 
-    ``registry=False`` leaves out the households (tests of staff pages need none).
+    ``registry=False`` leaves out the households (tests of staff pages need none);
+    ``partners=False`` leaves out the organisations, volunteers, gifts and what reached
+    households, which need the registry's households (so ``registry=False`` does too).
     """
-    created = {"settlements": 0, "users": 0, "households": 0}
+    created = {"settlements": 0, "users": 0, "households": 0, "organisations": 0}
     by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
     for spec in SETTLEMENTS:
         if spec["code"] not in by_code:
@@ -97,4 +103,11 @@ def load_demo(*, registry: bool = True) -> dict[str, int]:
             caseworker=User.objects.get(username="caseworker"),
         )
         created["households"] = loaded["households"]
+    if registry and partners:
+        created["organisations"] = load_partners(
+            by_code["TJ"],
+            by=User.objects.get(username="manager"),
+            clerk=User.objects.get(username="clerk"),
+            caseworker=User.objects.get(username="caseworker"),
+        )["organisations"]
     return created

@@ -21,8 +21,18 @@ from mehman.registry.models import (
 
 
 def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
-    assert load_demo(registry=False) == {"settlements": 2, "users": len(USERS), "households": 0}
-    assert load_demo(registry=False) == {"settlements": 0, "users": 0, "households": 0}
+    assert load_demo(registry=False) == {
+        "settlements": 2,
+        "users": len(USERS),
+        "households": 0,
+        "organisations": 0,
+    }
+    assert load_demo(registry=False) == {
+        "settlements": 0,
+        "users": 0,
+        "households": 0,
+        "organisations": 0,
+    }
     assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {u.role for u in USERS}

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from mehman.accounts.models import Role
+from mehman.demo.partners import partner_logins
 from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
 
 
@@ -27,15 +28,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {created['settlements']} settlements, "
-                f"{created['users']} users and {created['households']} households created "
-                "(existing ones kept)."
+                f"{created['users']} users, {created['households']} households and "
+                f"{created['organisations']} partner organisations created (existing ones kept)."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         with translation.override("en"):  # terminals rarely render right-to-left text well
             roles = {key: str(label) for key, label in Role.choices}
+        organisations = partner_logins()
         for demo_user in USERS:
             where = ", ".join(demo_user.settlements) or "national"
+            works_for = organisations.get(demo_user.username)
+            if works_for:
+                where = f"{where} · {works_for}"
             self.stdout.write(f"  {demo_user.username:12} {roles[demo_user.role]!s:28} {where}")
         if not options["no_serve"]:
             self.stdout.write(f"\nServing on http://{options['addrport']}/  (Ctrl+C to stop)\n")
