@@ -197,6 +197,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Safeguarding: PSEA training older than this no longer lets a volunteer work with residents.
+MEHMAN_PSEA_VALID_MONTHS = env_int("MEHMAN_PSEA_VALID_MONTHS", 24)
+
 AXES_FAILURE_LIMIT = env_int("MEHMAN_LOCKOUT_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEHMAN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -265,6 +268,10 @@ SPECTACULAR_SETTINGS = {
         "HouseholdStatusEnum": "mehman.registry.models.HouseholdStatus",
         "IndividualStatusEnum": "mehman.registry.models.IndividualStatus",
         "DifficultyEnum": "mehman.registry.models.Difficulty",
+        "SectorEnum": "mehman.partners.models.Sector",
+        "ActivityStatusEnum": "mehman.partners.models.ActivityStatus",
+        "PledgeStatusEnum": "mehman.partners.models.PledgeStatus",
+        "ReferralStatusEnum": "mehman.assistance.models.ReferralStatus",
     },
 }
 

@@ -22,6 +22,7 @@ from mehman.registry import tasks as registry_tasks
 from mehman.registry.tests import factories as registry_factories
 from tests.matrix_assistance import ENTRIES as ASSISTANCE_ENTRIES
 from tests.matrix_assistance_api import ENTRIES as ASSISTANCE_API_ENTRIES
+from tests.matrix_assistance_reports import ENTRIES as ASSISTANCE_REPORTS_ENTRIES
 from tests.matrix_entry import Entry
 from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
 from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
@@ -192,6 +193,7 @@ MATRIX.update(PARTNERS_ENTRIES)
 MATRIX.update(PARTNERS_API_ENTRIES)
 MATRIX.update(ASSISTANCE_ENTRIES)
 MATRIX.update(ASSISTANCE_API_ENTRIES)
+MATRIX.update(ASSISTANCE_REPORTS_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {
