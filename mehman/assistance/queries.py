@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from mehman.assistance.models import Attendance, Delivery, Expenditure
+from mehman.core import digits
 from mehman.partners.models import BRACKET_TAGS, Pledge, Sector
 
 PEOPLE_KEYS: tuple[str, ...] = tuple(
@@ -55,7 +56,7 @@ class Reach:
 
 
 def activity_reach(activity_ids: Iterable[int]) -> dict[int, Reach]:
-    """Reach of each activity, in two queries whatever the number of activities.
+    """Reach of each activity, in three queries whatever the number of activities.
 
     Reads rows without a user scope: callers pass activities already scoped to the
     user, and only counts leave this function.
@@ -302,7 +303,7 @@ def delivered_through(pledge: Pledge) -> list[DeliveredThrough]:
             organisation=_name(row["organisation__name_fa"], row["organisation__name_en"]),
             households=row["households"],
             deliveries=row["deliveries"],
-            quantity=whole(row["quantity"] or Decimal(0)),
+            quantity=digits.plain(row["quantity"] or Decimal(0)),
             value=row["value"] or 0,
             first=row["first"],
             last=row["last"],
@@ -350,17 +351,10 @@ def spent_on(pledge: Pledge) -> list[SpentOn]:
             contractor=_name(row["contractor__name_fa"], row["contractor__name_en"]),
             work_orders=row["work_orders"],
             households=row["households"],
-            quantity=whole(row["quantity"] or Decimal(0)),
+            quantity=digits.plain(row["quantity"] or Decimal(0)),
             amount=row["amount"] or 0,
             first=row["first"],
             last=row["last"],
         )
         for row in rows
     ]
-
-
-def whole(value: Decimal) -> Decimal:
-    """A quantity without trailing zeros, for display: 100.00 → 100, 2.50 → 2.5."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()

@@ -135,3 +135,10 @@ def parse_int(text: str) -> int:
     if not _INTEGER.fullmatch(cleaned):
         raise ValueError(f"not an integer: {text!r}")
     return int(cleaned.replace(",", "").replace("،", ""))
+
+
+def plain(value: Decimal) -> Decimal:
+    """A decimal without trailing zeros, for display: 100.00 → 100, 2.50 → 2.5."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

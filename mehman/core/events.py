@@ -99,6 +99,18 @@ SETTLEMENT_CREATED = register(
 )
 
 
+def choice_label(
+    param: str, choices: type[models.Choices]
+) -> Callable[[dict[str, Any]], dict[str, str]]:
+    """Render the code in ``param`` as its label among ``choices``."""
+
+    def render(params: dict[str, Any]) -> dict[str, str]:
+        code = str(params.get(param, ""))
+        return {param: str(dict(choices.choices).get(code, code))}
+
+    return render
+
+
 def field_labels(model_label: str) -> Callable[[dict[str, Any]], dict[str, str]]:
     """Render the ``fields`` param as the model's translated field names.
 

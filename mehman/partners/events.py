@@ -3,23 +3,10 @@ pledges and donations. Parameters never name a resident."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.db.models import Choices
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core.events import field_labels, register
+from mehman.core.events import choice_label, field_labels, register
 from mehman.partners.models import ActivityStatus, PledgeStatus
-
-
-def _choice(param: str, choices: type[Choices]) -> Callable[[dict[str, Any]], dict[str, str]]:
-    def render(params: dict[str, Any]) -> dict[str, str]:
-        code = str(params.get(param, ""))
-        return {param: str(dict(choices.choices).get(code, code))}
-
-    return render
-
 
 ORGANISATION_REGISTERED = register(
     "organisation.registered", _("Organisation registered"), _("{name}"), ("name",)
@@ -96,7 +83,7 @@ ACTIVITY_STATUS = register(
     _("Activity status changed"),
     _("{activity}: {status}"),
     ("activity", "status"),
-    render=_choice("status", ActivityStatus),
+    render=choice_label("status", ActivityStatus),
 )
 PLEDGE_RECORDED = register(
     "pledge.recorded",
@@ -118,7 +105,7 @@ PLEDGE_STATUS = register(
     _("Pledge status changed"),
     _("{pledge}: {status}"),
     ("pledge", "status"),
-    render=_choice("status", PledgeStatus),
+    render=choice_label("status", PledgeStatus),
 )
 PLEDGE_CANCELLED = register(
     "pledge.cancelled", _("Pledge cancelled"), _("{pledge}: {reason}"), ("pledge", "reason")

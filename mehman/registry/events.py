@@ -4,24 +4,12 @@ Parameters name members by their given name only (the timeline is read inside
 the household's own scope) and never name a protected need.
 """
 
-from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Choices
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core.events import field_labels, register
+from mehman.core.events import choice_label, field_labels, register
 from mehman.registry.models import DocumentType, HouseholdStatus, Relationship, SpecificNeedCode
-
-
-def _choice(param: str, choices: type[Choices]) -> Callable[[dict[str, Any]], dict[str, str]]:
-    """Render the code in ``param`` as its label among ``choices``."""
-
-    def render(params: dict[str, Any]) -> dict[str, str]:
-        code = str(params.get(param, ""))
-        return {param: str(dict(choices.choices).get(code, code))}
-
-    return render
 
 
 def _need(params: dict[str, Any]) -> dict[str, str]:
@@ -64,7 +52,7 @@ MEMBER_ADDED = register(
     _("Member added"),
     _("{member} ({relationship})"),
     ("member",),
-    render=_choice("relationship", Relationship),
+    render=choice_label("relationship", Relationship),
 )
 BIRTH = register("household.birth", _("Birth recorded"), _("{member}"), ("member",))
 DEATH = register("household.death", _("Death recorded"), _("{member}"), ("member",))
@@ -124,21 +112,21 @@ STATUS_CHANGED = register(
     _("Status changed"),
     _("Now: {status}"),
     ("status",),
-    render=_choice("status", HouseholdStatus),
+    render=choice_label("status", HouseholdStatus),
 )
 DOCUMENT_ADDED = register(
     "household.document_added",
     _("Document added"),
     _("{doc_type} of {member}"),
     ("member",),
-    render=_choice("doc_type", DocumentType),
+    render=choice_label("doc_type", DocumentType),
 )
 DOCUMENT_VERIFIED = register(
     "household.document_verified",
     _("Document verified"),
     _("{doc_type} of {member}"),
     ("member",),
-    render=_choice("doc_type", DocumentType),
+    render=choice_label("doc_type", DocumentType),
 )
 NEED_RECORDED = register(
     "household.need_recorded",

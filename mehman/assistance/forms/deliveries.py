@@ -125,14 +125,10 @@ class DonationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
                 "pledge": pledge.reference,
                 "donor": pledge.donor.short_name,
                 "item": pledge.item_label,
-                "left": digits.localize(_whole(obj.remaining_quantity)),
+                "left": digits.localize(digits.plain(obj.remaining_quantity)),
                 "unit": pledge.unit_label,
             }
         )
-
-
-def _whole(number: Decimal) -> Decimal | int:
-    return int(number) if number == number.to_integral_value() else number.normalize()
 
 
 def _quantity_field(label: Any, **kwargs: Any) -> LocalizedDecimalField:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,7 +22,6 @@ from mehman.assistance.models import (
 from mehman.assistance.services.eligibility import meets_restriction, person_key, reached_in
 from mehman.assistance.services.referrals import _event
 from mehman.core import dates
-from mehman.core.digits import to_ascii_digits
 from mehman.core.services import save_recorded
 from mehman.partners import services as partners
 from mehman.partners.models import (
@@ -38,20 +37,6 @@ from mehman.partners.models import (
 from mehman.registry.models import Household, HouseholdStatus, Individual
 
 RECEIVING = (HouseholdStatus.APPLICANT, HouseholdStatus.RESIDENT)
-
-
-def _quantity(value: Any, field: str = "quantity") -> Decimal:
-    try:
-        number = Decimal(to_ascii_digits(str(value)).replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValidationError(
-            {field: ValidationError(_("Enter a number."), code="number")}
-        ) from exc
-    if number <= 0:
-        raise ValidationError(
-            {field: ValidationError(_("Enter a number above zero."), code="positive")}
-        )
-    return number
 
 
 def _check_day(day: date, activity: Activity | None = None) -> None:
@@ -197,7 +182,7 @@ def record_delivery(
     _check_activity(activity, by)
     day = delivered_on or dates.today()
     _check_day(day, activity)
-    amount = _quantity(quantity)
+    amount = partners.positive_decimal(quantity)
     locked = partners.lock_donation(donation) if donation is not None else None
     if locked is not None and locked.pledge.settlement_id != activity.settlement_id:
         raise ValidationError(_("The donation is for another settlement."), code="settlement")
@@ -232,7 +217,7 @@ def distribute_donation(
     _check_activity(activity, by)
     day = delivered_on or dates.today()
     _check_day(day, activity)
-    each = _quantity(quantity_each, "quantity_each")
+    each = partners.positive_decimal(quantity_each, "quantity_each")
     locked = partners.lock_donation(donation)
     if locked.pledge.settlement_id != activity.settlement_id:
         raise ValidationError(_("The donation is for another settlement."), code="settlement")
@@ -348,10 +333,10 @@ def record_expenditure(
     if day < locked.received_on:
         raise ValidationError(_("Money cannot be spent before it arrives."), code="before_received")
     if pledge.kind == GiftKind.CASH:
-        money = int(_quantity(amount, "amount"))
+        money = int(partners.positive_decimal(amount, "amount"))
         used = Decimal(money)
     else:
-        used = _quantity(quantity if quantity is not None else 0)
+        used = partners.positive_decimal(quantity if quantity is not None else 0)
         money = int(amount or 0) or int(locked.unit_value * used)
     if household is not None:
         if household.settlement_id != pledge.settlement_id:

@@ -31,7 +31,7 @@ from mehman.assistance.models import (
     Expenditure,
     is_partner_staff,
 )
-from mehman.core import dates
+from mehman.core import dates, digits
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404
 from mehman.partners.models import (
@@ -76,7 +76,7 @@ def _tidy(records: Any, *fields: str) -> list[Any]:
         for name in fields:
             value = getattr(record, name)
             if isinstance(value, Decimal):
-                setattr(record, name, queries.whole(value))
+                setattr(record, name, digits.plain(value))
     return listed
 
 
@@ -132,7 +132,7 @@ def _volunteering(activity: Activity) -> dict[str, Any]:
     """How many volunteers work on the activity and the hours they gave (counts only)."""
     assigned = VolunteerAssignment.objects.filter(activity=activity)
     hours = assigned.aggregate(hours=Sum("hours__hours"))["hours"] or Decimal(0)
-    return {"volunteers": assigned.count(), "hours": queries.whole(hours)}
+    return {"volunteers": assigned.count(), "hours": digits.plain(hours)}
 
 
 # --- A pledge ---------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def _stages(pledge: Pledge, donations: list[Donation]) -> list[dict[str, Any]]:
         {
             "status": status,
             "label": PledgeStatus(status).label,
-            "quantity": queries.whole(quantity),
+            "quantity": digits.plain(quantity),
             "percent": min(100, round(100 * quantity / pledge.quantity)) if pledge.quantity else 0,
             "reached": quantity > 0,
         }
@@ -185,9 +185,9 @@ def pledge_detail(request: AuthenticatedRequest, pledge: UUID) -> HttpResponse:
         "pledge": shown,
         "donations": donations,
         "stages": _stages(shown, donations),
-        "received": queries.whole(sum((d.quantity for d in donations), Decimal(0))),
+        "received": digits.plain(sum((d.quantity for d in donations), Decimal(0))),
         "received_value": sum(d.value for d in donations),
-        "used": queries.whole(sum((d.used_quantity for d in donations), Decimal(0))),
+        "used": digits.plain(sum((d.used_quantity for d in donations), Decimal(0))),
         "used_value": sum(d.used_value for d in donations),
         "reach": reach,
         "rows": queries.bracket_rows(reach),

@@ -49,7 +49,7 @@ def num(value: object) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else value.normalize()
+        value = digits.plain(value)
     return digits.localize(value)
 
 

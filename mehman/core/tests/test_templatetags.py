@@ -48,6 +48,19 @@ def test_numbers_are_grouped_in_the_users_digits():
         assert render("{{ n|num }}", n=Decimal("12.5")) == "12.5"
 
 
+def test_decimal_quantities_show_without_trailing_zeros():
+    with translation.override("fa"):
+        assert render("{{ n|num }}", n=Decimal("1200.00")) == "۱٬۲۰۰"
+        assert render("{{ n|num }}", n=Decimal("2.50")) == "۲٫۵"
+    with translation.override("en"):
+        assert render("{{ n|num }}", n=Decimal("0.00")) == "0"
+
+
+def test_the_can_filter_tells_a_roles_capability(mona, alice):
+    assert render('{{ u|can:"partners.manage" }}', u=mona) == "True"
+    assert render('{{ u|can:"partners.manage" }}', u=alice) == "False"
+
+
 def test_digits_in_any_text_follow_the_users_digits():
     with translation.override("fa"):
         assert render("{{ s|digits }}", s="ST-1405-00042") == "ST-۱۴۰۵-۰۰۰۴۲"

@@ -11,10 +11,14 @@ from typing import Any
 
 from django.db.models import Manager
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mehman.core import api
+from mehman.core.api_schema import IF_MATCH as IF_MATCH
+from mehman.core.api_schema import error_responses as error_responses
+from mehman.core.api_schema import etag_header as etag_header
+from mehman.core.api_schema import optional_text as optional_text
 from mehman.partners.models import (
     TARGET_KEYS,
     Activity,
@@ -27,39 +31,6 @@ from mehman.partners.models import (
     Sector,
     Volunteer,
 )
-
-
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    descriptions = {
-        400: _("Invalid input or a broken rule; each error has a code, a message and a field."),
-        404: _("No such record, or out of your scope."),
-        412: _("The record changed since the version you sent (code stale)."),
-        428: _('No version: send "version" in the body or an If-Match header.'),
-    }
-    return {status: OpenApiResponse(api.Errors, descriptions[status]) for status in statuses}
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=_('The ETag you read, e.g. "3" (or send "version" in the body).'),
-)
-
-
-def etag_header(*statuses: int) -> OpenApiParameter:
-    return OpenApiParameter(
-        "ETag",
-        str,
-        OpenApiParameter.HEADER,
-        response=list(statuses),
-        description=_('The record\'s version, e.g. "3": send it back as If-Match.'),
-    )
-
-
-def optional_text(max_length: int) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, required=False, allow_blank=True)
 
 
 def quantity_field(**kwargs: Any) -> serializers.DecimalField:

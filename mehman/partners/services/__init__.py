@@ -1,5 +1,6 @@
 """Every change to organisations, agreements, volunteers, activities and gifts."""
 
+from mehman.partners.services._common import positive_decimal
 from mehman.partners.services.activities import (
     change_activity_status,
     plan_activity,
@@ -39,6 +40,7 @@ __all__ = [
     "link_staff",
     "lock_donation",
     "plan_activity",
+    "positive_decimal",
     "receive_donation",
     "record_agreement",
     "record_data_agreement",

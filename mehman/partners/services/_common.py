@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core import dates, events
+from mehman.core import dates, digits, events
 from mehman.core.services import save_recorded
 from mehman.partners.models import Organisation, OrganisationEvent, Sector
 
@@ -63,3 +64,18 @@ def jsonable(value: Any) -> Any:
 
 def today() -> date:
     return dates.today()
+
+
+def positive_decimal(value: Any, field: str = "quantity") -> Decimal:
+    """A quantity as typed (Persian or Arabic digits and separators accepted), above zero."""
+    try:
+        number = Decimal(digits.to_ascii(str(value)).replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValidationError(
+            {field: ValidationError(_("Enter a number."), code="number")}
+        ) from exc
+    if number <= 0:
+        raise ValidationError(
+            {field: ValidationError(_("Enter a number above zero."), code="positive")}
+        )
+    return number

@@ -7,7 +7,7 @@ How a donation reaches households is recorded by ``mehman.assistance``; it calls
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core.digits import to_ascii
 from mehman.core.models import Settlement
 from mehman.partners import events
 from mehman.partners.models import (
@@ -28,24 +27,16 @@ from mehman.partners.models import (
     PledgeStatus,
     Sector,
 )
-from mehman.partners.services._common import jsonable, record_event, save_recorded, today
+from mehman.partners.services._common import (
+    jsonable,
+    positive_decimal,
+    record_event,
+    save_recorded,
+    today,
+)
 
 CASH_ITEM = "cash"
 CASH_UNIT = "rial"
-
-
-def _decimal(value: Any, field: str) -> Decimal:
-    try:
-        number = Decimal(to_ascii(str(value)).replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValidationError(
-            {field: ValidationError(_("Enter a number."), code="number")}
-        ) from exc
-    if number <= 0:
-        raise ValidationError(
-            {field: ValidationError(_("Enter a number above zero."), code="positive")}
-        )
-    return number
 
 
 def _next_reference(settlement: Settlement) -> str:
@@ -78,7 +69,7 @@ def record_pledge(
     """
     if kind not in GiftKind.values:
         raise ValidationError({"kind": ValidationError(_("Unknown kind."), code="kind")})
-    amount = _decimal(quantity, "quantity")
+    amount = positive_decimal(quantity, "quantity")
     if kind == GiftKind.CASH:
         # Stored as codes, shown in the reader's language (Pledge.item_label, unit_label).
         item, unit, worth = CASH_ITEM, CASH_UNIT, int(amount)
@@ -188,7 +179,7 @@ def receive_donation(
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if locked.status == PledgeStatus.CANCELLED:
         raise ValidationError(_("This pledge was cancelled."), code="cancelled")
-    amount = _decimal(quantity, "quantity")
+    amount = positive_decimal(quantity, "quantity")
     day = received_on or today()
     if day > today():
         raise ValidationError(

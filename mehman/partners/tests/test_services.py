@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from mehman.core import dates
 from mehman.partners import services
@@ -257,6 +258,7 @@ def test_an_agreement_covers_only_settlements_the_organisation_works_in(
         ({"background_check": BackgroundCheck.PENDING}, "the background check is not cleared"),
     ],
 )
+@translation.override("en")  # the gaps are compared in English
 def test_each_missing_safeguarding_step_blocks_work_with_residents(
     charity, settlement_a, mona, winter_kits, missing, gap
 ):
@@ -270,6 +272,7 @@ def test_each_missing_safeguarding_step_blocks_work_with_residents(
     assert not Volunteer.objects.safeguarded().exists()
 
 
+@translation.override("en")
 def test_psea_training_older_than_24_months_lapses(charity, settlement_a, mona, winter_kits):
     lapsed = factories.volunteer(
         charity, settlement_a, by=mona, psea_trained_on=dates.add_months(today(), -24)
