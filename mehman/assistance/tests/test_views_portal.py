@@ -3,6 +3,7 @@ only under a live data-sharing agreement, only in the categories it allows."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,17 @@ def test_an_unlinked_partner_loses_the_portal(partner_vera, charity, mona):
     link = partner_vera.partner_link
     partners.unlink_staff(link=link, by=mona)
     assert signed_in(partner_vera).get(PORTAL).status_code == 404
+
+
+def test_every_link_of_the_portal_opens_for_the_partner(partner_vera, charity, settlement_a, mona):
+    pf.volunteer(charity, settlement_a, by=mona)
+    client = signed_in(partner_vera)
+    page = client.get(PORTAL).content.decode()
+    links = page.split('data-testid="portal-links"', 1)[1].split("</nav>", 1)[0]
+    hrefs = re.findall(r'href="([^"]+)"', links)
+    assert len(hrefs) == 4
+    for href in hrefs:
+        assert client.get(href).status_code == 200, href
 
 
 # --- The home -------------------------------------------------------------------------------
