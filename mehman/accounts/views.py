@@ -30,6 +30,7 @@ from mehman.accounts.forms import (
 )
 from mehman.accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
 from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.core.permissions import get_for_user_or_404, require_capability
 
 
@@ -49,10 +50,6 @@ class LoginView(auth_views.LoginView):
 
 
 logout = auth_views.LogoutView.as_view()
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
 
 
 @login_required

@@ -22,7 +22,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from mehman.assistance.models import Attendance, Delivery, Expenditure
-from mehman.core import digits
 from mehman.partners.models import BRACKET_TAGS, Pledge, Sector
 
 PEOPLE_KEYS: tuple[str, ...] = tuple(
@@ -303,7 +302,7 @@ def delivered_through(pledge: Pledge) -> list[DeliveredThrough]:
             organisation=_name(row["organisation__name_fa"], row["organisation__name_en"]),
             households=row["households"],
             deliveries=row["deliveries"],
-            quantity=digits.plain(row["quantity"] or Decimal(0)),
+            quantity=row["quantity"] or Decimal(0),
             value=row["value"] or 0,
             first=row["first"],
             last=row["last"],
@@ -351,7 +350,7 @@ def spent_on(pledge: Pledge) -> list[SpentOn]:
             contractor=_name(row["contractor__name_fa"], row["contractor__name_en"]),
             work_orders=row["work_orders"],
             households=row["households"],
-            quantity=digits.plain(row["quantity"] or Decimal(0)),
+            quantity=row["quantity"] or Decimal(0),
             amount=row["amount"] or 0,
             first=row["first"],
             last=row["last"],

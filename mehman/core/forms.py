@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,6 +18,17 @@ EXAMPLE_DATE = date(2026, 3, 21)
 
 _DATE_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
 _NUMBER_ATTRS = {"inputmode": "numeric"}
+# A number grouped by threes with Latin commas (after digits.to_ascii): 1,200,000.5
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+# Widget attributes for text that is always left to right.
+LTR = {"dir": "ltr"}
+PHONE = {"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
+
+
+def with_blank(choices: Any, label: Any = "---------") -> list[tuple[Any, Any]]:
+    """Choices with an empty first option (for filters and optional fields)."""
+    return [("", label), *choices]
 
 
 class JalaliDateInput(forms.TextInput):
@@ -95,6 +108,36 @@ class LocalizedIntegerField(forms.IntegerField):
             return digits.parse_int(str(value))
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class LocalizedDecimalInput(forms.TextInput):
+    """A text box for a quantity, showing it in the active digits without trailing zeros."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return digits.localize_digits(str(digits.plain(value)))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return digits.localize_digits(str(value))
+        formatted: str | None = super().format_value(value)
+        return formatted
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A quantity typed in any digit script; thousands grouped by threes allowed, and the
+    Persian decimal separator (٫) read as a point."""
+
+    widget = LocalizedDecimalInput
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = digits.to_ascii(digits.strip_bidi_marks(value)).strip()
+            if _GROUPED.fullmatch(value):
+                value = value.replace(",", "")
+        result: Decimal | None = super().to_python(value)
+        return result
 
 
 class SettlementForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -19,9 +19,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mehman.core import digits, names
-from mehman.core.forms import JalaliDateField, LocalizedIntegerField, show_service_error
+from mehman.core.forms import (
+    JalaliDateField,
+    LocalizedDecimalField,
+    LocalizedIntegerField,
+    show_service_error,
+    with_blank,
+)
 from mehman.partners.models import Donation, GiftKind, Organisation, Sector
-from mehman.registry.forms.base import with_blank
 from mehman.registry.models import Household, Individual
 
 # A reference number inside typed text: letters, an optional dash, digits.
@@ -29,7 +34,6 @@ _REFERENCE = re.compile(r"[A-Za-z]{2,8}\s*[-/]?\s*[0-9]{1,9}")
 _SEPARATORS = re.compile(r"[\s,،;؛«»\"'“”]+")
 # Quotes copied around a reference («TJ-۰۰۰۱۲۳», "TJ-000123").
 _QUOTES = "«»\"'“”"
-_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
 MISSING = _("No household with this reference number.")
 NOT_SHARED = _(
@@ -44,35 +48,6 @@ def missing_message(partner: bool) -> Any:
 
 
 # --- Fields ----------------------------------------------------------------------------------
-
-
-class LocalizedDecimalInput(forms.TextInput):
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"inputmode": "decimal", **(attrs or {})})
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, Decimal):
-            whole = value == value.to_integral_value()
-            return digits.localize_digits(str(int(value) if whole else value.normalize()))
-        if isinstance(value, int) and not isinstance(value, bool):
-            return digits.localize_digits(str(value))
-        formatted: str | None = super().format_value(value)
-        return formatted
-
-
-class LocalizedDecimalField(forms.DecimalField):
-    """A quantity typed in any digit script; thousands grouped by threes allowed, and the
-    Persian decimal separator (٫) read as a point."""
-
-    widget = LocalizedDecimalInput
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = digits.to_ascii(digits.strip_bidi_marks(value)).strip()
-            if _GROUPED.fullmatch(value):
-                value = value.replace(",", "")
-        result: Decimal | None = super().to_python(value)
-        return result
 
 
 class HouseholdReferenceField(forms.CharField):

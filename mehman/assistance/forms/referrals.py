@@ -13,9 +13,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mehman.assistance.models import Referral, ReferralStatus
-from mehman.core.forms import JalaliDateField
+from mehman.core.forms import JalaliDateField, with_blank
 from mehman.partners.models import Organisation, Sector
-from mehman.registry.forms.base import with_blank
 
 ANY = _("Any")
 CONSENT_CHOICES = [

@@ -9,10 +9,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core.forms import JalaliDateField
+from mehman.core.forms import JalaliDateField, with_blank
 from mehman.core.models import Settlement
 from mehman.partners.models import Activity, ActivityStatus, Organisation, Sector
-from mehman.registry.forms.base import with_blank
 
 ANY = _("Any")
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.assistance import services
 from mehman.assistance.forms.deliveries import (
     AttendanceForm,
@@ -48,11 +49,6 @@ from mehman.partners.models import (
     partner_organisation_ids,
 )
 from mehman.registry.models import Household, HouseholdStatus
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
 
 RECENT = 10
 RECEIVING = (HouseholdStatus.APPLICANT, HouseholdStatus.RESIDENT)

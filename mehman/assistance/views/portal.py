@@ -15,12 +15,13 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.accounts.services import log_access
 from mehman.assistance.models import Attendance, Delivery, Referral, ReferralStatus
 from mehman.assistance.queries import Reach, activity_reach
@@ -44,11 +45,6 @@ from mehman.registry.models import (
     IndividualStatus,
     SpecificNeed,
 )
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
 
 # An agreement ending within this many days is flagged on the portal.
 ENDING_SOON_DAYS = 30

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from django_stubs_ext import StrOrPromise
 
 from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.assistance import services
 from mehman.assistance.forms.referrals import (
     CloseForm,
@@ -39,11 +40,6 @@ from mehman.core.forms import show_service_error
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.partners.models import Organisation
 from mehman.registry.models import Household
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
 
 PER_PAGE = 50
 

@@ -17,12 +17,13 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.assistance import exports, queries
 from mehman.assistance.forms.reports import FiveWFilterForm
 from mehman.assistance.models import (
@@ -31,7 +32,7 @@ from mehman.assistance.models import (
     Expenditure,
     is_partner_staff,
 )
-from mehman.core import dates, digits
+from mehman.core import dates
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404
 from mehman.partners.models import (
@@ -48,11 +49,6 @@ from mehman.partners.models import (
 )
 from mehman.registry.models import Household
 
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
-
 # Rows listed by name on a page; the counts above them cover every row.
 LISTED = 100
 ATTENDANCE_DAYS = 60
@@ -66,18 +62,6 @@ def _visible_organisations(user: User, *organisations: Organisation | None) -> s
     if not ids:
         return set()
     return set(Organisation.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-def _tidy(records: Any, *fields: str) -> list[Any]:
-    """The records with their quantities shown without trailing zeros (100.00 → 100).
-    Only for display: nothing here is saved."""
-    listed = list(records)
-    for record in listed:
-        for name in fields:
-            value = getattr(record, name)
-            if isinstance(value, Decimal):
-                setattr(record, name, digits.plain(value))
-    return listed
 
 
 # --- An activity ------------------------------------------------------------------------------
@@ -98,20 +82,18 @@ def activity_detail(request: AuthenticatedRequest, activity: UUID) -> HttpRespon
         "rows": queries.bracket_rows(reach, shown.targets),
         "households_percent": queries.percent(reach.households, shown.target("hh")),
         "people_percent": queries.percent(reach.individuals, shown.targeted_people),
-        "assignments": _tidy(
+        "assignments": list(
             VolunteerAssignment.objects.for_user(user)
             .filter(activity=shown)
             .select_related("volunteer")
             .annotate(worked=Sum("hours__hours"))
-            .order_by("volunteer__name"),
-            "worked",
+            .order_by("volunteer__name")
         ),
         "volunteering": _volunteering(shown),
-        "deliveries": _tidy(
+        "deliveries": list(
             Delivery.objects.for_user(user)
             .filter(activity=shown)
-            .select_related("household")[:LISTED],
-            "quantity",
+            .select_related("household")[:LISTED]
         ),
         "delivery_count": Delivery.objects.filter(activity=shown).count(),
         "attendance": Attendance.objects.filter(activity=shown)
@@ -132,7 +114,7 @@ def _volunteering(activity: Activity) -> dict[str, Any]:
     """How many volunteers work on the activity and the hours they gave (counts only)."""
     assigned = VolunteerAssignment.objects.filter(activity=activity)
     hours = assigned.aggregate(hours=Sum("hours__hours"))["hours"] or Decimal(0)
-    return {"volunteers": assigned.count(), "hours": digits.plain(hours)}
+    return {"volunteers": assigned.count(), "hours": hours}
 
 
 # --- A pledge ---------------------------------------------------------------------------------
@@ -155,7 +137,7 @@ def _stages(pledge: Pledge, donations: list[Donation]) -> list[dict[str, Any]]:
         {
             "status": status,
             "label": PledgeStatus(status).label,
-            "quantity": digits.plain(quantity),
+            "quantity": quantity,
             "percent": min(100, round(100 * quantity / pledge.quantity)) if pledge.quantity else 0,
             "reached": quantity > 0,
         }
@@ -170,12 +152,7 @@ def pledge_detail(request: AuthenticatedRequest, pledge: UUID) -> HttpResponse:
     shown = get_for_user_or_404(
         Pledge.objects.select_related("donor", "settlement"), user, uuid=pledge
     )
-    donations = _tidy(
-        Donation.objects.for_user(user).filter(pledge=shown).order_by("received_on"),
-        "quantity",
-        "used_quantity",
-    )
-    _tidy([shown], "quantity")
+    donations = list(Donation.objects.for_user(user).filter(pledge=shown).order_by("received_on"))
     reach = queries.pledge_reach([shown.pk])[shown.pk]
     # Named only to those who may open the household: never the donor's staff or analysts.
     seen = Household.objects.for_user(user)
@@ -185,9 +162,9 @@ def pledge_detail(request: AuthenticatedRequest, pledge: UUID) -> HttpResponse:
         "pledge": shown,
         "donations": donations,
         "stages": _stages(shown, donations),
-        "received": digits.plain(sum((d.quantity for d in donations), Decimal(0))),
+        "received": sum((d.quantity for d in donations), Decimal(0)),
         "received_value": sum(d.value for d in donations),
-        "used": digits.plain(sum((d.used_quantity for d in donations), Decimal(0))),
+        "used": sum((d.used_quantity for d in donations), Decimal(0)),
         "used_value": sum(d.used_value for d in donations),
         "reach": reach,
         "rows": queries.bracket_rows(reach),
@@ -198,11 +175,10 @@ def pledge_detail(request: AuthenticatedRequest, pledge: UUID) -> HttpResponse:
             .values_list("pk", flat=True)
         ),
         "spent_on": queries.spent_on(shown),
-        "deliveries": _tidy(
+        "deliveries": list(
             Delivery.objects.for_user(user)
             .filter(donation__pledge=shown, household__in=seen)
-            .select_related("household", "activity")[:LISTED],
-            "quantity",
+            .select_related("household", "activity")[:LISTED]
         ),
         "spending": Expenditure.objects.for_user(user)
         .filter(Q(household__isnull=True) | Q(household__in=seen), donation__pledge=shown)
@@ -229,13 +205,11 @@ def pledge_detail(request: AuthenticatedRequest, pledge: UUID) -> HttpResponse:
 def donor_detail(request: AuthenticatedRequest, organisation: UUID) -> HttpResponse:
     user = request.user
     donor = get_for_user_or_404(Organisation.objects, user, uuid=organisation)
-    pledges = _tidy(
+    # Annotated with their totals and, below, their reach.
+    pledges: list[Any] = list(
         queries.with_totals(
             Pledge.objects.for_user(user).filter(donor=donor).select_related("settlement")
-        ).order_by("-pledged_on", "-pk"),
-        "quantity",
-        "received",
-        "used",
+        ).order_by("-pledged_on", "-pk")
     )
     per_pledge, total = queries.gift_reach(p.pk for p in pledges)
     for pledge in pledges:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -16,12 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core import digits
 from mehman.core.forms import (
+    LTR,
+    PHONE,
     JalaliDateField,
+    LocalizedDecimalField,
     LocalizedIntegerField,
-    LocalizedNumberInput,
     show_service_error,
+    with_blank,
 )
 from mehman.core.models import Settlement
 from mehman.partners.models import Organisation
@@ -43,15 +44,9 @@ __all__ = [
 ]
 
 ANY = _("Any")
-LTR = {"dir": "ltr"}
-PHONE = {"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
 
 # Words in a list are separated by commas (Latin or Persian), semicolons or new lines.
 _WORD_SEPARATORS = re.compile(r"[,،;؛\n]+")
-
-
-def with_blank(choices: Any, label: Any = "---------") -> list[tuple[Any, Any]]:
-    return [("", label), *choices]
 
 
 def json_list_has(field: str, word: str, *, whole: bool = True) -> Q:
@@ -68,33 +63,6 @@ def json_list_has(field: str, word: str, *, whole: bool = True) -> Q:
 
 def yes_no_choices(yes: Any, no: Any) -> list[tuple[str, Any]]:
     return with_blank([("yes", yes), ("no", no)], ANY)
-
-
-class LocalizedDecimalField(forms.DecimalField):
-    """A number typed in Persian, Arabic-Indic or Latin digits, with "٫" or "." as the
-    decimal point and thousands separators allowed."""
-
-    widget = LocalizedNumberInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs["inputmode"] = "decimal"
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = digits.to_ascii(digits.strip_bidi_marks(value)).strip()
-            value = value.replace(",", "").replace("،", "")
-        if value in self.empty_values:
-            return None
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return digits.localize_digits(str(value.normalize()))
-        return value
 
 
 class WordListField(forms.CharField):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from mehman.core import dates
-from mehman.core.forms import show_service_error
+from mehman.core.forms import LTR, PHONE, show_service_error, with_blank
 
-__all__ = ["show_service_error"]
+__all__ = ["LTR", "PHONE", "show_service_error", "with_blank"]
 
-LTR = {"dir": "ltr"}
-PHONE = {"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}
 # The oldest Gregorian birth year a clerk may type; 1300-1499 are Jalali years.
 FIRST_GREGORIAN_YEAR = 1900
 
@@ -27,7 +23,3 @@ class NoSave:
 
     def _post_clean(self) -> None:
         pass
-
-
-def with_blank(choices: Any, label: Any = "---------") -> list[tuple[Any, Any]]:
-    return [("", label), *choices]

@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.accounts.services import log_accesses
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404
@@ -27,11 +28,6 @@ from mehman.registry.models import (
     Individual,
     SpecificNeed,
 )
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
 
 PER_PAGE = 50
 TIMELINE_LENGTH = 50

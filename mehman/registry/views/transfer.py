@@ -17,16 +17,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mehman.accounts.models import User
+from mehman.accounts.requests import AuthenticatedRequest
 from mehman.core import dates, digits, services
 from mehman.core.models import Settlement, TaskProgress, TaskStatus
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.registry import exports, imports, tasks
 from mehman.registry.forms.transfer import ExportForm, ImportForm
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
 
 
 @login_required
