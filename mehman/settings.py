@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mehman.accounts",
     "mehman.partners",
     "mehman.registry",
+    "mehman.intake",
     "mehman.assistance",
     "mehman.demo",
     "django.contrib.admin",
@@ -199,6 +200,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # Safeguarding: PSEA training older than this no longer lets a volunteer work with residents.
 MEHMAN_PSEA_VALID_MONTHS = env_int("MEHMAN_PSEA_VALID_MONTHS", 24)
+
+# --- Intake: offers, appeals and the public status page ------------------------------
+MEHMAN_OFFER_DAYS = env_int("MEHMAN_OFFER_DAYS", 14)
+MEHMAN_APPEAL_DAYS = env_int("MEHMAN_APPEAL_DAYS", 30)
+MEHMAN_STATUS_ATTEMPTS = env_int("MEHMAN_STATUS_ATTEMPTS", 5)
+MEHMAN_STATUS_CLIENT_ATTEMPTS = env_int("MEHMAN_STATUS_CLIENT_ATTEMPTS", 20)
+MEHMAN_STATUS_WINDOW_MINUTES = env_int("MEHMAN_STATUS_WINDOW_MINUTES", 15)
 
 AXES_FAILURE_LIMIT = env_int("MEHMAN_LOCKOUT_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEHMAN_LOCKOUT_MINUTES", 30))

@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("mehman.accounts.urls")),
     path("registry/", include("mehman.registry.urls")),
     path("partners/", include("mehman.partners.urls")),
+    path("intake/", include("mehman.intake.urls")),
+    path("status/", include("mehman.intake.public_urls")),
     path("assistance/", include("mehman.assistance.urls")),
     path("tools/", include("mehman.demo.urls")),
     path("api/v1/", include("mehman.api_urls")),

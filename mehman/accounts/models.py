@@ -31,8 +31,10 @@ NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 # What each role may do beyond reading its scope. Later apps add their own
 # capabilities here; views check them with core.permissions.require_capability.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CLERK: frozenset({"registry.edit", "assistance.record"}),
-    Role.CASEWORKER: frozenset({"registry.edit", "protection.view", "assistance.record"}),
+    Role.CLERK: frozenset({"registry.edit", "assistance.record", "intake.apply"}),
+    Role.CASEWORKER: frozenset(
+        {"registry.edit", "protection.view", "assistance.record", "intake.apply"}
+    ),
     Role.HOUSING_OFFICER: frozenset(),
     Role.MANAGER: frozenset(
         {
@@ -45,6 +47,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.manage",
             "assistance.record",
             "assistance.spend",
+            "intake.apply",
+            "intake.decide",
+            "intake.rules",
         }
     ),
     Role.PARTNER: frozenset({"partners.portal"}),
@@ -61,6 +66,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.manage",
             "assistance.record",
             "assistance.spend",
+            "intake.apply",
+            "intake.decide",
+            "intake.rules",
         }
     ),
 }

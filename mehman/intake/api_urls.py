@@ -1,0 +1,7 @@
+"""Intake endpoints under /api/v1/intake/ (tests/matrix_intake_api.py)."""
+
+from django.urls import URLPattern
+
+from mehman.intake.api import endpoints
+
+urlpatterns: list[URLPattern] = [*endpoints.urlpatterns]

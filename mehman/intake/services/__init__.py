@@ -1,0 +1,56 @@
+"""Every state change of applications, rules, weights and rankings."""
+
+from mehman.intake.services.applications import (
+    accept_offer,
+    admit,
+    create_application,
+    decide_appeal,
+    decline_offer,
+    expire_application,
+    expire_overdue_offers,
+    issue_pin,
+    lodge_appeal,
+    make_offer,
+    pin_matches,
+    place_on_waitlist,
+    refresh_application,
+    screen_application,
+    submit_application,
+    update_application,
+    withdraw_application,
+)
+from mehman.intake.services.ranking import (
+    current_weights,
+    placements,
+    publish_weights,
+    refresh_settlement,
+    rerank,
+)
+from mehman.intake.services.rules import active_rules, save_rule
+
+__all__ = [
+    "accept_offer",
+    "active_rules",
+    "admit",
+    "create_application",
+    "current_weights",
+    "decide_appeal",
+    "decline_offer",
+    "expire_application",
+    "expire_overdue_offers",
+    "issue_pin",
+    "lodge_appeal",
+    "make_offer",
+    "pin_matches",
+    "place_on_waitlist",
+    "placements",
+    "publish_weights",
+    "refresh_application",
+    "refresh_settlement",
+    "rerank",
+    "save_rule",
+    "screen_application",
+    "submit_application",
+    "update_application",
+    "withdraw_application",
+]
