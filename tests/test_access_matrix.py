@@ -24,6 +24,10 @@ from tests.matrix_assistance import ENTRIES as ASSISTANCE_ENTRIES
 from tests.matrix_assistance_api import ENTRIES as ASSISTANCE_API_ENTRIES
 from tests.matrix_assistance_reports import ENTRIES as ASSISTANCE_REPORTS_ENTRIES
 from tests.matrix_entry import Entry
+from tests.matrix_intake import ENTRIES as INTAKE_ENTRIES
+from tests.matrix_intake_api import ENTRIES as INTAKE_API_ENTRIES
+from tests.matrix_intake_public import ENTRIES as INTAKE_PUBLIC_ENTRIES
+from tests.matrix_intake_waitlist import ENTRIES as INTAKE_WAITLIST_ENTRIES
 from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
 from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
 
@@ -194,6 +198,10 @@ MATRIX.update(PARTNERS_API_ENTRIES)
 MATRIX.update(ASSISTANCE_ENTRIES)
 MATRIX.update(ASSISTANCE_API_ENTRIES)
 MATRIX.update(ASSISTANCE_REPORTS_ENTRIES)
+MATRIX.update(INTAKE_ENTRIES)
+MATRIX.update(INTAKE_WAITLIST_ENTRIES)
+MATRIX.update(INTAKE_PUBLIC_ENTRIES)
+MATRIX.update(INTAKE_API_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {

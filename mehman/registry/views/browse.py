@@ -19,7 +19,7 @@ from mehman.accounts.requests import AuthenticatedRequest
 from mehman.accounts.services import log_accesses
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404
-from mehman.registry import queries
+from mehman.registry import panels, queries
 from mehman.registry.forms.browse import HouseholdFilterForm
 from mehman.registry.models import (
     CaseNote,
@@ -145,6 +145,7 @@ def household_detail(request: AuthenticatedRequest, reference: str) -> HttpRespo
         "can_edit": user.has_capability("registry.edit"),
         "notes": notes,
         "events": household.events.select_related("by")[:TIMELINE_LENGTH],
+        "panels": panels.render_panels(request, household),
     }
     return render(request, "registry/household_detail.html", context)
 
