@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "mehman.partners.models.ActivityStatus",
         "PledgeStatusEnum": "mehman.partners.models.PledgeStatus",
         "ReferralStatusEnum": "mehman.assistance.models.ReferralStatus",
+        "DocTypeEnum": "mehman.registry.models.DocumentType",
+        "ApplicationStatusEnum": "mehman.intake.models.ApplicationStatus",
+        "RuleKindEnum": "mehman.intake.models.RuleKind",
+        "GiftKindEnum": "mehman.partners.models.GiftKind",
     },
 }
 

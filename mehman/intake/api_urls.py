@@ -4,4 +4,6 @@ from django.urls import URLPattern
 
 from mehman.intake.api import endpoints
 
+app_name = "intake"
+
 urlpatterns: list[URLPattern] = [*endpoints.urlpatterns]

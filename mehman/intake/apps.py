@@ -9,3 +9,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from mehman.intake import events  # noqa: F401  (registers event kinds)
+        from mehman.intake.panels import household_panel
+        from mehman.registry import panels
+
+        panels.register("intake", household_panel)
