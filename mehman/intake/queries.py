@@ -57,11 +57,21 @@ def breakdown(
     *,
     user: Any,
     on: date | None = None,
+    labels: dict[str, tuple[str, str]] | None = None,
+    protected: frozenset[str] | None = None,
 ) -> list[BreakdownLine]:
     """The lines of the score. Readers without protection access see protected needs as
-    one line that does not say which."""
-    labels = criterion_labels()
-    hidden = set() if sees_protected(user) else protected_categories()
+    one line that does not say which.
+
+    A list of many applications passes ``labels`` (``criterion_labels()``) and
+    ``protected`` (``protected_categories()``), read once for all its rows.
+    """
+    if labels is None:
+        labels = criterion_labels()
+    if sees_protected(user):
+        hidden: frozenset[str] = frozenset()
+    else:
+        hidden = protected_categories() if protected is None else protected
     lines: list[BreakdownLine] = []
     protected_points = Decimal(0)
     protected_count = 0
@@ -117,7 +127,10 @@ class Move:
 
 
 def _explain(
-    reason: str, own: bool, old: tuple[int | None, Decimal | None], new: tuple[int | None, Decimal | None]
+    reason: str,
+    own: bool,
+    old: tuple[int | None, Decimal | None],
+    new: tuple[int | None, Decimal | None],
 ) -> StrOrPromise:
     score_moved = old[1] is not None and new[1] is not None and old[1] != new[1]
     if reason == RankingReason.WEIGHTS:
@@ -131,7 +144,9 @@ def _explain(
     if reason == RankingReason.LEFT:
         if own:
             return _("This household left the waitlist.")
-        return _("A household ranked ahead left the waitlist (offered a home, withdrew or expired).")
+        return _(
+            "A household ranked ahead left the waitlist (offered a home, withdrew or expired)."
+        )
     if reason == RankingReason.DATA:
         if own or score_moved:
             return _("This household's information changed, and with it its score.")
@@ -176,4 +191,3 @@ def rank_history(application: Application) -> list[Move]:
 
 def households_ahead(application: Application) -> int | None:
     return None if application.rank is None else application.rank - 1
-
