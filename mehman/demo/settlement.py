@@ -1,5 +1,6 @@
 """The demo settlement: deterministic settlements, one staff user per role, a registry,
-its partners and what they brought to households.
+its partners and what they brought to households, and the applicant households'
+applications and waitlist.
 
 Later issues extend ``load_demo`` with their own data (households, applications,
 units, partners); everything goes through the same services users call.
@@ -15,6 +16,7 @@ from mehman.accounts import services as account_services
 from mehman.accounts.models import Language, Role, User
 from mehman.core import services as core_services
 from mehman.core.models import AccommodationType, Settlement
+from mehman.demo.intake import load_intake
 from mehman.demo.partners import load_partners
 from mehman.demo.registry import load_registry
 
@@ -66,14 +68,24 @@ USERS = [
 
 
 @transaction.atomic
-def load_demo(*, registry: bool = True, partners: bool = True) -> dict[str, int]:
+def load_demo(
+    *, registry: bool = True, partners: bool = True, intake: bool = True
+) -> dict[str, int]:
     """Create what is missing of the demo settlement; running it twice changes nothing.
 
     ``registry=False`` leaves out the households (tests of staff pages need none);
     ``partners=False`` leaves out the organisations, volunteers, gifts and what reached
-    households, which need the registry's households (so ``registry=False`` does too).
+    households, and ``intake=False`` the applicant households' applications and the
+    waitlist; both need the registry's households (so ``registry=False`` leaves them out
+    too). Without partners, no application names a referring partner.
     """
-    created = {"settlements": 0, "users": 0, "households": 0, "organisations": 0}
+    created = {
+        "settlements": 0,
+        "users": 0,
+        "households": 0,
+        "organisations": 0,
+        "applications": 0,
+    }
     by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
     for spec in SETTLEMENTS:
         if spec["code"] not in by_code:
@@ -110,4 +122,11 @@ def load_demo(*, registry: bool = True, partners: bool = True) -> dict[str, int]
             clerk=User.objects.get(username="clerk"),
             caseworker=User.objects.get(username="caseworker"),
         )["organisations"]
+    if registry and intake:
+        created["applications"] = load_intake(
+            by_code["TJ"],
+            manager=User.objects.get(username="manager"),
+            clerk=User.objects.get(username="clerk"),
+            caseworker=User.objects.get(username="caseworker"),
+        )
     return created

@@ -9,6 +9,7 @@ from django.urls import reverse
 from conftest import signed_in
 from mehman.accounts.models import User
 from mehman.core.models import Settlement, TaskProgress
+from mehman.demo import registry
 from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
 from mehman.registry.models import (
     CaseNote,
@@ -26,12 +27,14 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "users": len(USERS),
         "households": 0,
         "organisations": 0,
+        "applications": 0,
     }
     assert load_demo(registry=False) == {
         "settlements": 0,
         "users": 0,
         "households": 0,
         "organisations": 0,
+        "applications": 0,
     }
     assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
     roles = set(User.objects.values_list("role", flat=True))
@@ -42,17 +45,21 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
     }
 
 
-def test_the_demo_command_prints_every_login(db, capsys):
+def test_the_demo_command_prints_every_login(db, capsys, monkeypatch):
+    monkeypatch.setattr(registry, "RESIDENTS", 60)  # the full registry is loaded elsewhere
+    monkeypatch.setattr(registry, "APPLICANTS", 20)
     call_command("demo", no_serve=True)
     out = capsys.readouterr().out
+    assert "80 households" in out
+    assert "applications created" in out
     for demo_user in USERS:
         assert demo_user.username in out
     assert DEMO_PASSWORD in out
 
 
 def test_the_demo_settlement_has_its_registry(db):
-    assert load_demo(partners=False)["households"] == 1650
-    assert load_demo(partners=False)["households"] == 0  # loaded once
+    assert load_demo(partners=False, intake=False)["households"] == 1650
+    assert load_demo(partners=False, intake=False)["households"] == 0  # loaded once
     tj = Household.objects.filter(settlement__code="TJ")
     assert tj.filter(status=HouseholdStatus.RESIDENT).count() == 1000
     assert tj.filter(status=HouseholdStatus.APPLICANT).count() == 650

@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from mehman.accounts.models import Role
+from mehman.accounts.models import Role, User
+from mehman.core.models import Settlement
+from mehman.demo.intake import status_example
 from mehman.demo.partners import partner_logins
 from mehman.demo.settlement import DEMO_PASSWORD, USERS, load_demo
 
@@ -28,8 +30,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {created['settlements']} settlements, "
-                f"{created['users']} users, {created['households']} households and "
-                f"{created['organisations']} partner organisations created (existing ones kept)."
+                f"{created['users']} users, {created['households']} households, "
+                f"{created['organisations']} partner organisations and "
+                f"{created['applications']} applications created (existing ones kept)."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
@@ -42,6 +45,16 @@ class Command(BaseCommand):
             if works_for:
                 where = f"{where} · {works_for}"
             self.stdout.write(f"  {demo_user.username:12} {roles[demo_user.role]!s:28} {where}")
+        example = status_example(
+            Settlement.objects.get(code="TJ"), by=User.objects.get(username="clerk")
+        )
+        if example is not None:
+            application, pin = example
+            self.stdout.write(
+                f"\nApplicant status page: http://{options['addrport']}/status/ — "
+                f"application {application.reference}, PIN {pin} "
+                f"(rank {application.rank}; a new PIN at each start)\n"
+            )
         if not options["no_serve"]:
             self.stdout.write(f"\nServing on http://{options['addrport']}/  (Ctrl+C to stop)\n")
             call_command("runserver", options["addrport"], use_reloader=False)
