@@ -11,12 +11,14 @@ and ties fall to the earlier submission (then the earlier application).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mehman.core import digits
@@ -25,7 +27,10 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 NEED_PREFIX = "need:"
+# A number grouped by threes with Latin commas (after digits.to_ascii): 1,000.5
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 MAX_WEIGHT = Decimal("1000")
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,15 @@ def is_known_code(code: str, categories: Iterable[str]) -> bool:
 
 
 def parse_weight(value: object) -> Decimal:
-    """Points as typed (Persian or Arabic digits accepted): 0 to 1000, two decimals at most."""
+    """Points as typed (Persian or Arabic digits accepted): 0 to 1000, two decimals at most.
+
+    Thousands grouped by threes (``1,000``, ``۱٬۰۰۰``) are read as such; any other comma
+    as a decimal comma (``12,5``).
+    """
+    text = digits.to_ascii(digits.strip_bidi_marks(str(value))).strip()
+    text = text.replace(",", "") if _GROUPED.fullmatch(text) else text.replace(",", ".")
     try:
-        number = Decimal(digits.to_ascii(str(value)).strip().replace(",", "."))
+        number = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError("not a number") from exc
     if not number.is_finite() or number < 0 or number > MAX_WEIGHT:
@@ -112,9 +123,13 @@ def from_centi(value: int) -> Decimal:
 
 
 def months_between(start: date, end: date) -> int:
-    """Full months from ``start`` to ``end`` (0 if ``end`` comes first)."""
+    """Full months from ``start`` to ``end`` (0 if ``end`` comes first).
+
+    A month runs to the same day of the next month, or to its last day if it is shorter:
+    from 31 January, a month is full on 28 (or 29) February.
+    """
     months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
+    if end.day < start.day and (end + _ONE_DAY).month == end.month:
         months -= 1
     return max(months, 0)
 
@@ -202,13 +217,15 @@ def rank_rows(
     w_eviction, w_month = w.get("eviction_risk", 0), w.get("waiting_month", 0)
     need_points: dict[str, int] = {}
     month_points: dict[date, int] = {}
+    # Waiting counts from the day of submission where the settlement is, not in UTC.
+    local = timezone.get_current_timezone()
     scored = []
     for pk, female, child, older, disability, under5, no_income, eviction, needs, at in rows:
         points = need_points.get(needs)
         if points is None:
             points = sum(w.get(need_code(c), 0) for c in split_categories(needs))
             need_points[needs] = points
-        day = at.date()
+        day = at.astimezone(local).date() if at.tzinfo is not None else at.date()
         waited = month_points.get(day)
         if waited is None:
             waited = w_month * months_between(day, as_of)

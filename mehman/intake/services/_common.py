@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,9 +38,15 @@ def check_version(record: Any, version: int | None) -> None:
         )
 
 
-def require_status(application: Application, new: str) -> None:
-    """Refuse a transition the status machine does not allow, saying why in plain words."""
-    if application.allowed(new):
+def require_status(
+    application: Application, new: str, *, only_from: Collection[str] | None = None
+) -> None:
+    """Refuse a transition the status machine does not allow, saying why in plain words.
+
+    ``only_from``: the statuses this service moves from, when the machine allows ``new``
+    from more (an appeal, for one, is ended only by its decision).
+    """
+    if application.allowed(new) and (only_from is None or application.status in only_from):
         return
     labels = dict(ApplicationStatus.choices)
     raise ValidationError(

@@ -21,6 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from mehman.core import dates, digits
+from mehman.core.models import Settlement
 from mehman.intake import eligibility
 from mehman.intake import events as intake_events
 from mehman.intake.models import (
@@ -153,7 +154,7 @@ def create_application(
         consent_given=bool(consent_given),
         **{k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()},
     )
-    save_recorded(application, by, _("Application started"))
+    save_recorded(application, by, "Application started")
     store_features([application], by=None)
     record_event(application, intake_events.CREATED, by, reference=application.reference)
     return application
@@ -200,7 +201,7 @@ def update_application(
     for name in changed:
         value = merged[name]
         setattr(application, name, value.strip() if isinstance(value, str) else value)
-    save_recorded(application, by, reason or _("Details corrected"))
+    save_recorded(application, by, reason or "Details corrected")
     record_event(application, intake_events.UPDATED, by, reason=(reason or "").strip())
     if store_features([application], by=by) and application.on_waitlist:
         rerank(
@@ -250,7 +251,7 @@ def submit_application(*, application: Application, by: Any) -> tuple[Applicatio
     application.status = S.SUBMITTED
     application.submitted_at = timezone.now()
     pin = _new_pin(application)
-    save_recorded(application, by, _("Application submitted"))
+    save_recorded(application, by, "Application submitted")
     store_features([application])
     record_event(application, intake_events.SUBMITTED, by, reference=application.reference)
     return application, pin
@@ -265,7 +266,7 @@ def issue_pin(*, application: Application, by: Any) -> str:
             _("A PIN is given only to a submitted application that is still open."), code="pin"
         )
     pin = _new_pin(application)
-    save_recorded(application, by, _("New PIN issued"))
+    save_recorded(application, by, "New PIN issued")
     record_event(application, intake_events.PIN_ISSUED, by)
     return pin
 
@@ -280,7 +281,7 @@ def screen_application(
     """A submitted application is eligible when every active rule is met, and ineligible,
     with the reasons, when any is not."""
     application = lock(application)
-    require_status(application, S.ELIGIBLE)
+    require_status(application, S.ELIGIBLE, only_from={S.SUBMITTED})
     screening_day = day or dates.today()
     rules = active_rules(application.settlement)
     results = eligibility.evaluate(application, rules, screening_day)
@@ -289,7 +290,7 @@ def screen_application(
     application.status = S.INELIGIBLE if failed else S.ELIGIBLE
     application.screened_on = screening_day
     application.screened_by = by if getattr(by, "is_authenticated", False) else None
-    save_recorded(application, by, _("Screened"))
+    save_recorded(application, by, "Screened")
     store_features([application])
     if failed:
         record_event(application, intake_events.SCREENED_INELIGIBLE, by, failed=failed)
@@ -306,10 +307,10 @@ def _refreshed(application: Application) -> Application:
 def place_on_waitlist(*, application: Application, by: Any) -> Application:
     """An eligible application takes its place on the waitlist by its score."""
     application = lock(application)
-    require_status(application, S.WAITLISTED)
+    require_status(application, S.WAITLISTED, only_from={S.ELIGIBLE, S.DECLINED})
     application.status = S.WAITLISTED
     application.waitlisted_on = dates.today()
-    save_recorded(application, by, _("Placed on the waitlist"))
+    save_recorded(application, by, "Placed on the waitlist")
     store_features([application])
     rerank(
         settlement=application.settlement, reason=RankingReason.JOINED, subject=application, by=by
@@ -375,7 +376,7 @@ def make_offer(
     application.offer_skip_reason = skip_reason.strip()
     application.answered_on = None
     application.decline_reason = ""
-    save_recorded(application, by, _("Home offered"))
+    save_recorded(application, by, "Home offered")
     record_event(application, intake_events.OFFERED, by, place=place, respond_by=due.isoformat())
     rerank(settlement=application.settlement, reason=RankingReason.LEFT, subject=application, by=by)
     return _refreshed(application)
@@ -388,7 +389,7 @@ def accept_offer(*, application: Application, by: Any, day: date | None = None) 
     require_status(application, S.ACCEPTED)
     application.status = S.ACCEPTED
     application.answered_on = day or dates.today()
-    save_recorded(application, by, _("Offer accepted"))
+    save_recorded(application, by, "Offer accepted")
     record_event(application, intake_events.ACCEPTED, by)
     return application
 
@@ -405,11 +406,11 @@ def decline_offer(
     application.status = S.DECLINED
     application.answered_on = dates.today()
     application.decline_reason = reason
-    save_recorded(application, by, _("Offer declined"))
+    save_recorded(application, by, "Offer declined")
     record_event(application, intake_events.DECLINED, by, reason=reason)
     if back_to_waitlist:
         application.status = S.WAITLISTED
-        save_recorded(application, by, _("Back on the waitlist"))
+        save_recorded(application, by, "Back on the waitlist")
         record_event(application, intake_events.RETURNED, by, reason=reason)
         rerank(
             settlement=application.settlement,
@@ -427,7 +428,7 @@ def admit(*, application: Application, by: Any, day: date | None = None) -> Appl
     require_status(application, S.ADMITTED)
     application.status = S.ADMITTED
     application.admitted_on = day or dates.today()
-    save_recorded(application, by, _("Admitted"))
+    save_recorded(application, by, "Admitted")
     record_event(application, intake_events.ADMITTED, by)
     registry_services.change_status(
         household=application.household,
@@ -477,11 +478,16 @@ def expire_application(*, application: Application, by: Any, reason: str) -> App
     return _close(application, S.EXPIRED, by, reason, intake_events.EXPIRED)
 
 
-def expire_overdue_offers(*, day: date | None = None, by: Any = None) -> int:
+def expire_overdue_offers(
+    *, day: date | None = None, by: Any = None, settlement: Settlement | None = None
+) -> int:
     """Offers not answered by their due date lapse (run daily)."""
     today = day or dates.today()
+    overdue = Application.objects.filter(status=S.OFFERED, respond_by__lt=today)
+    if settlement is not None:
+        overdue = overdue.filter(settlement=settlement)
     count = 0
-    for application in Application.objects.filter(status=S.OFFERED, respond_by__lt=today):
+    for application in overdue:
         expire_application(
             application=application, by=by, reason=str(_("The offer was not answered in time."))
         )
@@ -520,7 +526,7 @@ def lodge_appeal(*, application: Application, by: Any, grounds: str) -> Applicat
     application.appeal_reason = grounds
     application.appealed_on = dates.today()
     application.appeal_decision = ""
-    save_recorded(application, by, _("Appeal lodged"))
+    save_recorded(application, by, "Appeal lodged")
     record_event(application, intake_events.APPEALED, by, subject=subject)
     return application
 
@@ -531,7 +537,11 @@ def decide_appeal(*, application: Application, by: Any, upheld: bool, decision: 
     against a score returns the household to the waitlist with its information re-read."""
     application = lock(application)
     if application.status != S.APPEAL:
-        require_status(application, S.WAITLISTED)  # says why in the usual words
+        raise ValidationError(
+            _("This application is “%(current)s”; it has no appeal to decide."),
+            code="transition",
+            params={"current": application.get_status_display()},
+        )
     decision = require_text(decision, "decision", _("Record the decision and its reasons."))
     if application.appeal_of == AppealSubject.INELIGIBILITY:
         outcome = S.ELIGIBLE if upheld else S.INELIGIBLE
@@ -540,7 +550,7 @@ def decide_appeal(*, application: Application, by: Any, upheld: bool, decision: 
     application.status = outcome
     application.appeal_decision = decision
     application.appeals_decided += 1
-    save_recorded(application, by, _("Appeal decided"))
+    save_recorded(application, by, "Appeal decided")
     record_event(application, intake_events.APPEAL_DECIDED, by, outcome=outcome, decision=decision)
     if outcome == S.WAITLISTED:
         store_features([application], by=by)

@@ -4,15 +4,19 @@ weights, and re-ranking a settlement's waitlist with a record of every move.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +26,7 @@ from mehman.intake import events as intake_events
 from mehman.intake import scoring
 from mehman.intake.models import (
     Application,
+    ApplicationStatus,
     CurrentHousing,
     RankEntry,
     Ranking,
@@ -230,7 +235,12 @@ def store_features(applications: Iterable[Application], *, by: Any = None) -> li
             changed.append(application)
         if differs and not first_read:
             record_event(application, intake_events.FEATURES_READ, by, fields=differs)
-    Application.objects.bulk_update(listed, [*FEATURE_FIELDS, "features_read_at"], batch_size=500)
+    fields = [*FEATURE_FIELDS, "features_read_at"]
+    if len(listed) == 1:  # every transition: a plain UPDATE is ten times faster than a bulk one
+        only = listed[0]
+        Application.objects.filter(pk=only.pk).update(**{f: getattr(only, f) for f in fields})
+    else:
+        Application.objects.bulk_update(listed, fields, batch_size=500)
     return changed
 
 
@@ -260,21 +270,70 @@ class Placed:
 def _rows(
     settlement: Settlement,
 ) -> tuple[list[scoring.Row], dict[int, tuple[int | None, int | None]]]:
-    rows: list[scoring.Row] = []
-    before: dict[int, tuple[int | None, int | None]] = {}
-    for values in (
+    """The waitlist's rows to rank, and each one's rank and score (hundredths) now.
+
+    Read without Django's converters, which cost more than the ranking itself at 100,000
+    rows; the two columns that need it are converted here (see ``_instant``, ``_centi``).
+    """
+    queryset = (
         Application.objects.ranked()
         .filter(settlement=settlement)
         .order_by()
-        .values_list(*RANK_COLUMNS, "rank", "score")
-    ):
-        rows.append(values[:10])  # type: ignore[arg-type]
-        old_score = values[11]
-        before[values[0]] = (
-            values[10],
-            scoring.to_centi(old_score) if old_score is not None else None,
+        # The score as a float: the driver reads it many times faster than a decimal.
+        .annotate(score_float=Cast("score", FloatField()))
+        .values_list(*RANK_COLUMNS, "rank", "score_float")
+    )
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows: list[scoring.Row] = []
+    before: dict[int, tuple[int | None, int | None]] = {}
+    for (
+        pk,
+        female,
+        child,
+        older,
+        disability,
+        under5,
+        no_income,
+        eviction,
+        needs,
+        at,
+        rank,
+        old,
+    ) in fetched:
+        rows.append(
+            (pk, female, child, older, disability, under5, no_income, eviction, needs, _instant(at))
         )
+        before[pk] = (rank, _centi(old))
     return rows, before
+
+
+def _instant(value: datetime | str) -> datetime:
+    """A time as the database gives it: aware (PostgreSQL) or ISO text in UTC (SQLite)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _centi(value: Decimal | float | str | None) -> int | None:
+    """A stored score in hundredths: a Decimal (PostgreSQL), or a number or text (SQLite)."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, float):
+        return round(value * 100)
+    return scoring.to_centi(Decimal(value))
+
+
+def _decimal_text(centi: int | None) -> str | None:
+    """Hundredths as the decimal text the score column stores (what ``from_centi`` gives)."""
+    if centi is None:
+        return None
+    whole, cents = divmod(abs(centi), 100)
+    return f"{'-' if centi < 0 else ''}{whole}.{cents:02d}"
 
 
 def placements(
@@ -312,13 +371,15 @@ def rerank(
     for position, (pk, points) in enumerate(order, start=1):
         if before[pk] != (position, points):
             changes.append((pk, position, points))
-    # Applications that held a place and no longer do.
+    # Applications that held a place and no longer do. (Not with NOT IN (subquery): on a
+    # large table PostgreSQL may run the subquery once per row, for minutes.)
     for pk in (
         Application.objects.filter(settlement=settlement, rank__isnull=False)
-        .exclude(pk__in=Application.objects.ranked().filter(settlement=settlement).values("pk"))
+        .exclude(status=ApplicationStatus.WAITLISTED)
         .values_list("pk", flat=True)
     ):
-        changes.append((pk, None, None))
+        if pk not in before:
+            changes.append((pk, None, None))
     ranking = Ranking.objects.create(
         settlement=settlement,
         reason=reason,
@@ -337,24 +398,45 @@ def _write(ranking: Ranking, changes: list[tuple[int, int | None, int | None]]) 
     """Rank and score onto the applications, and one history entry each, in bulk."""
     if not changes:
         return
+    # In the order of the rows on disk: the indexes are then written page by page.
+    changes = sorted(changes, key=lambda change: change[0])
     ids = [pk for pk, _rank, _score in changes]
     ranks = [rank for _pk, rank, _score in changes]
-    scores = [None if s is None else str(scoring.from_centi(s)) for _pk, _rank, s in changes]
+    scores = [_decimal_text(s) for _pk, _rank, s in changes]
     app_table = Application._meta.db_table
     entry_table = RankEntry._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Three comma-separated texts the server splits: psycopg would build each of
+            # 100,000 array elements in Python. One statement, so they are sent once.
+            texts = [
+                ",".join("" if v is None else str(v) for v in column)
+                for column in (ids, ranks, scores)
+            ]
             cursor.execute(
-                f"UPDATE {app_table} AS a SET rank = v.rank, score = v.score "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::integer[], %s::numeric[]) AS v(id, rank, score) "
-                "WHERE a.id = v.id",
-                [ids, ranks, scores],
+                "WITH v AS (SELECT * FROM unnest(string_to_array(%s, ',', '')::bigint[], "  # noqa: S608
+                "string_to_array(%s, ',', '')::integer[], "
+                "string_to_array(%s, ',', '')::numeric[]) AS v(id, rank, score)), "
+                f"moved AS (UPDATE {app_table} AS a SET rank = v.rank, score = v.score "
+                "FROM v WHERE a.id = v.id) "
+                f"INSERT INTO {entry_table} (ranking_id, application_id, rank, score) "
+                "SELECT %s, v.id, v.rank, v.score FROM v",
+                [*texts, ranking.pk],
+            )
+        elif connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 33):
+            # One statement each over a JSON array: half the time of 100,000 single ones.
+            changed = json.dumps(list(zip(ids, ranks, scores, strict=True)))
+            cursor.execute(
+                f"UPDATE {app_table} AS a SET rank = json_extract(v.value, '$[1]'), "  # noqa: S608
+                "score = json_extract(v.value, '$[2]') FROM json_each(%s) AS v "
+                "WHERE a.id = json_extract(v.value, '$[0]')",
+                [changed],
             )
             cursor.execute(
                 f"INSERT INTO {entry_table} (ranking_id, application_id, rank, score) "  # noqa: S608
-                "SELECT %s, v.id, v.rank, v.score "
-                "FROM unnest(%s::bigint[], %s::integer[], %s::numeric[]) AS v(id, rank, score)",
-                [ranking.pk, ids, ranks, scores],
+                "SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                "json_extract(value, '$[2]') FROM json_each(%s)",
+                [ranking.pk, changed],
             )
         else:
             cursor.executemany(

@@ -40,7 +40,7 @@ def ensure_rules(settlement: Settlement) -> None:
                 message_en=message_en,
                 position=position,
             )
-            save_recorded(rule, None, _("Published defaults"))
+            save_recorded(rule, None, "Published defaults")
 
 
 def _clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def save_rule(
     if position is not None:
         rule.position = int(position)
     rule.params = _clean_params(kind, {**rule.params, **(params or {})})
-    save_recorded(rule, by, _("Rule changed"))
+    save_recorded(rule, by, "Rule changed")
     events.record(
         SettlementEvent, aggregate=settlement, kind=intake_events.RULE_CHANGED, by=by, rule=kind
     )
