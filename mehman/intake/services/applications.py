@@ -204,12 +204,7 @@ def update_application(
     save_recorded(application, by, reason or "Details corrected")
     record_event(application, intake_events.UPDATED, by, reason=(reason or "").strip())
     if store_features([application], by=by) and application.on_waitlist:
-        rerank(
-            settlement=application.settlement,
-            reason=RankingReason.DATA,
-            subject=application,
-            by=by,
-        )
+        _rerank_because(application, RankingReason.DATA, by)
     return application
 
 
@@ -299,6 +294,11 @@ def screen_application(
     return application
 
 
+def _rerank_because(application: Application, reason: str, by: Any) -> None:
+    """Re-rank the application's waitlist, naming the application as the cause."""
+    rerank(settlement=application.settlement, reason=reason, subject=application, by=by)
+
+
 def _refreshed(application: Application) -> Application:
     return Application.objects.select_related("household", "settlement").get(pk=application.pk)
 
@@ -312,9 +312,7 @@ def place_on_waitlist(*, application: Application, by: Any) -> Application:
     application.waitlisted_on = dates.today()
     save_recorded(application, by, "Placed on the waitlist")
     store_features([application])
-    rerank(
-        settlement=application.settlement, reason=RankingReason.JOINED, subject=application, by=by
-    )
+    _rerank_because(application, RankingReason.JOINED, by)
     application = _refreshed(application)
     record_event(
         application,
@@ -378,7 +376,7 @@ def make_offer(
     application.decline_reason = ""
     save_recorded(application, by, "Home offered")
     record_event(application, intake_events.OFFERED, by, place=place, respond_by=due.isoformat())
-    rerank(settlement=application.settlement, reason=RankingReason.LEFT, subject=application, by=by)
+    _rerank_because(application, RankingReason.LEFT, by)
     return _refreshed(application)
 
 
@@ -412,12 +410,7 @@ def decline_offer(
         application.status = S.WAITLISTED
         save_recorded(application, by, "Back on the waitlist")
         record_event(application, intake_events.RETURNED, by, reason=reason)
-        rerank(
-            settlement=application.settlement,
-            reason=RankingReason.JOINED,
-            subject=application,
-            by=by,
-        )
+        _rerank_because(application, RankingReason.JOINED, by)
     return _refreshed(application)
 
 
@@ -451,12 +444,7 @@ def _close(application: Application, status: str, by: Any, reason: str, kind: An
     save_recorded(application, by, reason)
     record_event(application, kind, by, reason=reason)
     if was_ranked:
-        rerank(
-            settlement=application.settlement,
-            reason=RankingReason.LEFT,
-            subject=application,
-            by=by,
-        )
+        _rerank_because(application, RankingReason.LEFT, by)
     return _refreshed(application)
 
 
@@ -554,12 +542,7 @@ def decide_appeal(*, application: Application, by: Any, upheld: bool, decision: 
     record_event(application, intake_events.APPEAL_DECIDED, by, outcome=outcome, decision=decision)
     if outcome == S.WAITLISTED:
         store_features([application], by=by)
-        rerank(
-            settlement=application.settlement,
-            reason=RankingReason.DATA,
-            subject=application,
-            by=by,
-        )
+        _rerank_because(application, RankingReason.DATA, by)
     return _refreshed(application)
 
 
@@ -571,10 +554,5 @@ def refresh_application(*, application: Application, by: Any) -> Application:
         raise ValidationError(_("A closed application is not scored any more."), code="closed")
     changed = store_features([application], by=by)
     if changed and application.on_waitlist:
-        rerank(
-            settlement=application.settlement,
-            reason=RankingReason.DATA,
-            subject=application,
-            by=by,
-        )
+        _rerank_because(application, RankingReason.DATA, by)
     return _refreshed(application)
