@@ -13,6 +13,26 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def sign_in(page, live_server, username: str, password: str) -> None:
+    """Through the sign-in page, as a person would; the home page follows."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.get_by_test_id("sign-in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def page_errors(page) -> list[str]:
+    """The script errors and console errors of the page from now on (a list that grows)."""
+    collected: list[str] = []
+    page.on("pageerror", lambda error: collected.append(str(error)))
+    page.on(
+        "console",
+        lambda message: collected.append(message.text) if message.type == "error" else None,
+    )
+    return collected
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

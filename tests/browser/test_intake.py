@@ -18,28 +18,11 @@ from mehman.core import digits
 from mehman.intake.models import Application, ApplicationStatus, RankEntry, WeightSet
 from mehman.intake.tests import factories
 from mehman.registry.tests import factories as registry_factories
+from tests.browser.conftest import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DETAIL = re.compile(r"/intake/applications/TJ-A\d+/$")
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def _errors(page) -> list[str]:
-    collected: list[str] = []
-    page.on("pageerror", lambda error: collected.append(str(error)))
-    page.on(
-        "console",
-        lambda message: collected.append(message.text) if message.type == "error" else None,
-    )
-    return collected
 
 
 def _act(page, action: str) -> None:
@@ -58,10 +41,10 @@ def test_an_application_goes_from_the_clerk_to_the_waitlist_and_the_applicant_se
         factories.waitlisted(settlement_a, by=alice, manager=mona, eviction_risk=True)
     household = registry_factories.household(settlement_a, by=alice)
     factories.with_residence_card(household, by=alice)
-    errors = _errors(page)
+    errors = page_errors(page)
 
     # 1. The clerk opens the household and starts an application from its panel.
-    _sign_in(page, live_server, "alice", password)
+    sign_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}/registry/households/{household.reference}/")
     page.get_by_test_id("start-application").click()
     page.select_option("[name=channel]", "walk_in")
@@ -83,8 +66,8 @@ def test_an_application_goes_from_the_clerk_to_the_waitlist_and_the_applicant_se
     # 3. The manager screens it (eligible) and places it on the waitlist.
     manager = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fa-IR")
     mona_page = manager.new_page()
-    errors += _errors(mona_page)
-    _sign_in(mona_page, live_server, "mona", password)
+    errors += page_errors(mona_page)
+    sign_in(mona_page, live_server, "mona", password)
     mona_page.goto(f"{live_server.url}/intake/applications/{application.reference}/")
     _act(mona_page, "screen")
     expect(mona_page.get_by_test_id("screening")).to_be_visible()
@@ -122,7 +105,7 @@ def test_an_application_goes_from_the_clerk_to_the_waitlist_and_the_applicant_se
     # 6. The applicant, signed out, looks up the application with its PIN.
     public = browser.new_context(viewport={"width": 800, "height": 800}, locale="fa-IR")
     applicant = public.new_page()
-    errors += _errors(applicant)
+    errors += page_errors(applicant)
     applicant.goto(f"{live_server.url}/status/")
     applicant.fill("[name=reference]", digits.to_persian(application.reference))
     applicant.fill("[name=pin]", digits.to_persian(pin))

@@ -24,28 +24,11 @@ from mehman.partners import services as partners
 from mehman.partners.models import Pledge, PledgeStatus
 from mehman.partners.tests import factories
 from mehman.registry.tests import factories as registry_factories
+from tests.browser.conftest import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PLEDGE_PAGE = re.compile(r"/assistance/pledges/[0-9a-f-]+/$")
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def _errors(page) -> list[str]:
-    collected: list[str] = []
-    page.on("pageerror", lambda error: collected.append(str(error)))
-    page.on(
-        "console",
-        lambda message: collected.append(message.text) if message.type == "error" else None,
-    )
-    return collected
 
 
 def test_a_roof_repair_pledge_is_received_spent_on_work_orders_and_shown_on_its_page(
@@ -62,8 +45,8 @@ def test_a_roof_repair_pledge_is_received_spent_on_work_orders_and_shown_on_its_
     homes = [
         registry_factories.household(settlement_a, by=alice, status="resident") for _ in range(2)
     ]
-    errors = _errors(page)
-    _sign_in(page, live_server, "mona", password)
+    errors = page_errors(page)
+    sign_in(page, live_server, "mona", password)
 
     # 1. The navbar's Partners menu → pledges → record a cash pledge for roof repairs,
     #    the amount typed in Persian digits with Persian separators.
@@ -133,7 +116,7 @@ def test_a_volunteer_without_psea_training_cannot_be_assigned(
     volunteer = factories.volunteer(
         group, settlement_a, by=mona, psea_trained_on=None, name="سارا احمدی"
     )
-    _sign_in(page, live_server, "mona", password)
+    sign_in(page, live_server, "mona", password)
     page.goto(f"{live_server.url}/partners/volunteers/{volunteer.uuid}/")
     expect(page.get_by_test_id("safeguarding-gaps")).to_be_visible()
     page.goto(f"{live_server.url}/partners/volunteers/{volunteer.uuid}/assign/")
@@ -167,7 +150,7 @@ def test_a_partner_whose_agreement_ended_yesterday_sees_nothing_today(
         valid_from=dates.today() - timedelta(days=200),
         valid_to=dates.today() + timedelta(days=30),
     )
-    _sign_in(page, live_server, "vera", password)
+    sign_in(page, live_server, "vera", password)
     household_page = f"{live_server.url}/assistance/portal/referrals/{referral.uuid}/household/"
 
     # While the agreement is live the partner sees the referred household.
@@ -197,7 +180,7 @@ def test_the_5w_export_reads_back_with_a_valid_hxl_row(
     activity = factories.activity(charity, settlement_a, by=mona)
     home = registry_factories.household(settlement_a, by=alice, status="resident")
     assistance.record_delivery(household=home, activity=activity, by=alice, item="Winter kit")
-    _sign_in(page, live_server, "mona", password)
+    sign_in(page, live_server, "mona", password)
     page.goto(f"{live_server.url}/assistance/5w/")
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").click()

@@ -20,6 +20,7 @@ from mehman.registry import events as registry_events
 from mehman.registry import services
 from mehman.registry.models import Household, Individual
 from mehman.registry.tests.factories import member
+from tests.browser.conftest import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,14 +53,6 @@ def _persian(value) -> str:
 def _label(kind) -> str:
     with translation.override("fa"):
         return str(kind.label)
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _fill_member(page, index, person):
@@ -110,15 +103,10 @@ def test_a_new_clerk_registers_a_family_finds_it_and_records_its_life_events(
         ],
         by=None,
     )
-    script_errors: list[str] = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: script_errors.append(message.text) if message.type == "error" else None,
-    )
+    script_errors = page_errors(page)
 
     # 1. Sign in, open the registry from the navbar, start a registration.
-    _sign_in(page, live_server, "alice", password)
+    sign_in(page, live_server, "alice", password)
     page.locator('nav a[href="/registry/"]').click()
     page.wait_for_url(f"{live_server.url}/registry/")
     page.get_by_test_id("register-household").click()
@@ -249,7 +237,7 @@ def test_a_new_clerk_registers_a_family_finds_it_and_records_its_life_events(
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fa-IR")
     try:
         outsider = context.new_page()
-        _sign_in(outsider, live_server, "bob", password)
+        sign_in(outsider, live_server, "bob", password)
         response = outsider.goto(f"{live_server.url}/registry/households/{reference}/")
         assert response is not None
         assert response.status == 404
@@ -274,7 +262,7 @@ def test_a_members_menu_opens_whole_in_a_small_household_and_phones_do_not_scrol
         by=None,
     )
     spouse = Individual.objects.get(household=household, given_name="فاطمه")
-    _sign_in(page, live_server, "alice", password)
+    sign_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}/registry/households/{household.reference}/")
     row = page.locator(f'tr[data-member="{spouse.uuid}"]')
     row.get_by_test_id("member-actions").click()

@@ -4,16 +4,9 @@ import pytest
 from django.utils import translation
 
 from mehman.core import dates
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_persian_clerk_works_right_to_left_in_vazirmatn_with_jalali_dates(
@@ -23,7 +16,7 @@ def test_a_persian_clerk_works_right_to_left_in_vazirmatn_with_jalali_dates(
     assert page.locator("html").get_attribute("dir") == "rtl"
     screenshot(page, "login-fa")
 
-    _sign_in(page, live_server, "alice", password)
+    sign_in(page, live_server, "alice", password)
     html = page.locator("html")
     assert html.get_attribute("lang") == "fa"
     assert html.get_attribute("dir") == "rtl"
@@ -56,7 +49,7 @@ def test_a_persian_clerk_works_right_to_left_in_vazirmatn_with_jalali_dates(
 def test_a_manager_enters_a_jalali_date_in_persian_digits(
     live_server, page, screenshot, mona, password
 ):
-    _sign_in(page, live_server, "mona", password)
+    sign_in(page, live_server, "mona", password)
     page.goto(f"{live_server.url}/settlements/TJ/edit/")
     page.fill("input[name=opened_on]", "۱۳۷۷/۰۱/۰۱")
     page.fill("input[name=capacity]", "۱۰۵۰۰")

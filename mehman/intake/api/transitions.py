@@ -9,10 +9,12 @@ Intake staff record the household's own steps (``intake.apply``); managers decid
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,94 +24,105 @@ from mehman.intake import services
 from mehman.intake.api.access import APPLY, DECIDE, application_for
 from mehman.intake.api.applications import application_response
 from mehman.intake.api.serializers import REFERENCE, ApplicationOutput, ApplicationWithPinOutput
+from mehman.intake.models import Application
 from mehman.partners.api.serializers import error_responses
 
 _ERRORS = error_responses(400, 404)
 
-
-def _input(serializer: type[api.Serializer], request: Request) -> dict[str, Any]:
-    found = serializer(data=request.data)
-    found.is_valid(raise_exception=True)
-    return dict(found.validated_data)
+View = TypeVar("View", bound=type[api.Api])
 
 
+def _operation(
+    operation_id: str, summary: Promise, output: type[api.Serializer] = ApplicationOutput
+) -> Callable[[View], View]:
+    """The schema of a step's POST: the application's reference, the view's ``Input`` as
+    the body (none without one) and the application back. The description is the view's
+    docstring."""
+
+    def document(view: View) -> View:
+        schema = extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            parameters=[REFERENCE],
+            request=getattr(view, "Input", None),
+            responses={200: output, **_ERRORS},
+        )
+        return extend_schema_view(post=schema)(view)
+
+    return document
+
+
+class _Transition(api.Api):
+    # The step: called with the application, the user and the fields of ``Input``; it
+    # returns the application. Set as ``staticmethod(services.…)``.
+    service: Callable[..., Application]
+    Input: type[api.Serializer] | None = None
+
+    def post(self, request: Request, reference: str) -> Response:
+        application = application_for(request, reference)
+        data: dict[str, Any] = {}
+        if self.Input is not None:
+            found = self.Input(data=request.data)
+            found.is_valid(raise_exception=True)
+            data = dict(found.validated_data)
+        moved = self.service(application=application, by=request.user, **data)
+        return application_response(request, moved)
+
+
+@_operation("application_submit", _("Submit an application"), output=ApplicationWithPinOutput)
 class ApplicationSubmitApi(api.Api):
+    """A draft with the household's consent and a living member is submitted. The
+    answer carries the PIN for the public status page: it is shown in this response
+    only and can never be read again (ask for a new one with ``pin/``)."""
+
     capability = APPLY
 
-    @extend_schema(
-        operation_id="application_submit",
-        summary=_("Submit an application"),
-        parameters=[REFERENCE],
-        request=None,
-        responses={200: ApplicationWithPinOutput, **_ERRORS},
-    )
     def post(self, request: Request, reference: str) -> Response:
-        """A draft with the household's consent and a living member is submitted. The
-        answer carries the PIN for the public status page: it is shown in this response
-        only and can never be read again (ask for a new one with ``pin/``)."""
         application, pin = services.submit_application(
             application=application_for(request, reference), by=request.user
         )
         return application_response(request, application, pin=pin)
 
 
+@_operation(
+    "application_pin", _("Issue a new PIN for the status page"), output=ApplicationWithPinOutput
+)
 class ApplicationPinApi(api.Api):
+    """For a submitted, open application whose PIN was lost; the old PIN stops working
+    at once. The new PIN is shown in this response only."""
+
     capability = APPLY
 
-    @extend_schema(
-        operation_id="application_pin",
-        summary=_("Issue a new PIN for the status page"),
-        parameters=[REFERENCE],
-        request=None,
-        responses={200: ApplicationWithPinOutput, **_ERRORS},
-    )
     def post(self, request: Request, reference: str) -> Response:
-        """For a submitted, open application whose PIN was lost; the old PIN stops working
-        at once. The new PIN is shown in this response only."""
         application = application_for(request, reference)
         pin = services.issue_pin(application=application, by=request.user)
         return application_response(request, application, pin=pin)
 
 
-class ApplicationScreenApi(api.Api):
+@_operation("application_screen", _("Screen a submitted application against the eligibility rules"))
+class ApplicationScreenApi(_Transition):
+    """Eligible when every active rule is met; otherwise ineligible, with what each
+    rule found (``eligibility``)."""
+
     capability = DECIDE
-
-    @extend_schema(
-        operation_id="application_screen",
-        summary=_("Screen a submitted application against the eligibility rules"),
-        parameters=[REFERENCE],
-        request=None,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """Eligible when every active rule is met; otherwise ineligible, with what each
-        rule found (``eligibility``)."""
-        application = services.screen_application(
-            application=application_for(request, reference), by=request.user
-        )
-        return application_response(request, application)
+    service = staticmethod(services.screen_application)
 
 
-class ApplicationWaitlistApi(api.Api):
+@_operation("application_waitlist", _("Place an eligible application on the waitlist"))
+class ApplicationWaitlistApi(_Transition):
+    """It takes its place by its score, and the waitlist is re-ranked."""
+
     capability = DECIDE
-
-    @extend_schema(
-        operation_id="application_waitlist",
-        summary=_("Place an eligible application on the waitlist"),
-        parameters=[REFERENCE],
-        request=None,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """It takes its place by its score, and the waitlist is re-ranked."""
-        application = services.place_on_waitlist(
-            application=application_for(request, reference), by=request.user
-        )
-        return application_response(request, application)
+    service = staticmethod(services.place_on_waitlist)
 
 
-class ApplicationOfferApi(api.Api):
+@_operation("application_offer", _("Offer a home to a waitlisted household"))
+class ApplicationOfferApi(_Transition):
+    """Homes go in rank order; passing over higher-ranked households needs a reason
+    (else code rank_order)."""
+
     capability = DECIDE
+    service = staticmethod(services.make_offer)
 
     class Input(api.Serializer):
         place = serializers.CharField(max_length=200, allow_blank=True)
@@ -126,53 +139,33 @@ class ApplicationOfferApi(api.Api):
         class Meta:
             ref_name = "ApplicationOfferInput"
 
-    @extend_schema(
-        operation_id="application_offer",
-        summary=_("Offer a home to a waitlisted household"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """Homes go in rank order; passing over higher-ranked households needs a reason
-        (else code rank_order)."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        offered = services.make_offer(application=application, by=request.user, **data)
-        return application_response(request, offered)
 
+@_operation("application_accept", _("Record that the household accepts the home offered"))
+class ApplicationAcceptApi(_Transition):
+    """On today's date unless another is given."""
 
-class ApplicationAcceptApi(api.Api):
     capability = APPLY
+    service = staticmethod(services.accept_offer)
 
     class Input(api.Serializer):
-        answered_on = api.DateField(required=False, allow_null=True)
+        answered_on = api.DateField(required=False, allow_null=True, source="day")
 
         class Meta:
             ref_name = "ApplicationAcceptInput"
 
-    @extend_schema(
-        operation_id="application_accept",
-        summary=_("Record that the household accepts the home offered"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """On today's date unless another is given."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        accepted = services.accept_offer(
-            application=application, by=request.user, day=data.get("answered_on")
-        )
-        return application_response(request, accepted)
+
+class _ReasonInput(api.Serializer):
+    reason = serializers.CharField(max_length=300, allow_blank=True)
 
 
-class ApplicationDeclineApi(api.Api):
+@_operation("application_decline", _("Record that the household declines the home offered"))
+class ApplicationDeclineApi(_Transition):
+    """With the household's reason."""
+
     capability = APPLY
+    service = staticmethod(services.decline_offer)
 
-    class Input(api.Serializer):
-        reason = serializers.CharField(max_length=300, allow_blank=True)
+    class Input(_ReasonInput):
         back_to_waitlist = serializers.BooleanField(
             default=True, help_text=_("The household keeps its score and returns to the list.")
         )
@@ -180,98 +173,53 @@ class ApplicationDeclineApi(api.Api):
         class Meta:
             ref_name = "ApplicationDeclineInput"
 
-    @extend_schema(
-        operation_id="application_decline",
-        summary=_("Record that the household declines the home offered"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """With the household's reason."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        declined = services.decline_offer(application=application, by=request.user, **data)
-        return application_response(request, declined)
 
+@_operation("application_admit", _("Admit a household that accepted its offer"))
+class ApplicationAdmitApi(_Transition):
+    """The household becomes a resident of the settlement in the registry."""
 
-class ApplicationAdmitApi(api.Api):
     capability = DECIDE
+    service = staticmethod(services.admit)
 
     class Input(api.Serializer):
-        admitted_on = api.DateField(required=False, allow_null=True)
+        admitted_on = api.DateField(required=False, allow_null=True, source="day")
 
         class Meta:
             ref_name = "ApplicationAdmitInput"
 
-    @extend_schema(
-        operation_id="application_admit",
-        summary=_("Admit a household that accepted its offer"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """The household becomes a resident of the settlement in the registry."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        admitted = services.admit(
-            application=application, by=request.user, day=data.get("admitted_on")
-        )
-        return application_response(request, admitted)
 
+@_operation("application_withdraw", _("Withdraw an application"))
+class ApplicationWithdrawApi(_Transition):
+    """At any stage before admission, with the reason; a place on the waitlist is
+    given up."""
 
-class _ReasonInput(api.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True)
-
-
-class ApplicationWithdrawApi(api.Api):
     capability = APPLY
+    service = staticmethod(services.withdraw_application)
 
     class Input(_ReasonInput):
         class Meta:
             ref_name = "ApplicationWithdrawInput"
 
-    @extend_schema(
-        operation_id="application_withdraw",
-        summary=_("Withdraw an application"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """At any stage before admission, with the reason; a place on the waitlist is
-        given up."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        withdrawn = services.withdraw_application(application=application, by=request.user, **data)
-        return application_response(request, withdrawn)
 
+@_operation("application_expire", _("Let an application lapse"))
+class ApplicationExpireApi(_Transition):
+    """When the household cannot be reached or lets an offer run out, with the reason."""
 
-class ApplicationExpireApi(api.Api):
     capability = DECIDE
+    service = staticmethod(services.expire_application)
 
     class Input(_ReasonInput):
         class Meta:
             ref_name = "ApplicationExpireInput"
 
-    @extend_schema(
-        operation_id="application_expire",
-        summary=_("Let an application lapse"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """When the household cannot be reached or lets an offer run out, with the reason."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        expired = services.expire_application(application=application, by=request.user, **data)
-        return application_response(request, expired)
 
+@_operation("application_appeal", _("Lodge an appeal against ineligibility or a score"))
+class ApplicationAppealApi(_Transition):
+    """An ineligibility is appealed once, within the appeal period (else code late or
+    appealed); a waitlisted household appeals its score and keeps its place."""
 
-class ApplicationAppealApi(api.Api):
     capability = APPLY
+    service = staticmethod(services.lodge_appeal)
 
     class Input(api.Serializer):
         grounds = serializers.CharField(allow_blank=True)
@@ -279,24 +227,14 @@ class ApplicationAppealApi(api.Api):
         class Meta:
             ref_name = "ApplicationAppealInput"
 
-    @extend_schema(
-        operation_id="application_appeal",
-        summary=_("Lodge an appeal against ineligibility or a score"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """An ineligibility is appealed once, within the appeal period (else code late or
-        appealed); a waitlisted household appeals its score and keeps its place."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        appealed = services.lodge_appeal(application=application, by=request.user, **data)
-        return application_response(request, appealed)
 
+@_operation("application_decide", _("Decide an appeal"))
+class ApplicationDecideApi(_Transition):
+    """With the decision and its reasons. An appeal of a score returns the household
+    to the waitlist with its information re-read."""
 
-class ApplicationDecideApi(api.Api):
     capability = DECIDE
+    service = staticmethod(services.decide_appeal)
 
     class Input(api.Serializer):
         upheld = serializers.BooleanField(
@@ -307,35 +245,10 @@ class ApplicationDecideApi(api.Api):
         class Meta:
             ref_name = "ApplicationDecideInput"
 
-    @extend_schema(
-        operation_id="application_decide",
-        summary=_("Decide an appeal"),
-        parameters=[REFERENCE],
-        request=Input,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """With the decision and its reasons. An appeal of a score returns the household
-        to the waitlist with its information re-read."""
-        application = application_for(request, reference)
-        data = _input(self.Input, request)
-        decided = services.decide_appeal(application=application, by=request.user, **data)
-        return application_response(request, decided)
 
+@_operation("application_refresh", _("Re-read the household's information from the registry"))
+class ApplicationRefreshApi(_Transition):
+    """For an open application; the waitlist is re-ranked if its score moves."""
 
-class ApplicationRefreshApi(api.Api):
     capability = DECIDE
-
-    @extend_schema(
-        operation_id="application_refresh",
-        summary=_("Re-read the household's information from the registry"),
-        parameters=[REFERENCE],
-        request=None,
-        responses={200: ApplicationOutput, **_ERRORS},
-    )
-    def post(self, request: Request, reference: str) -> Response:
-        """For an open application; the waitlist is re-ranked if its score moves."""
-        application = services.refresh_application(
-            application=application_for(request, reference), by=request.user
-        )
-        return application_response(request, application)
+    service = staticmethod(services.refresh_application)

@@ -21,8 +21,8 @@ from mehman.intake.tests import factories
 from mehman.registry import services as registry_services
 from mehman.registry.models import Household, HouseholdStatus
 from mehman.registry.tests import factories as registry_factories
+from mehman.registry.tests.test_api import codes, fields, patch, post
 
-JSON = "application/json"
 S = ApplicationStatus
 
 
@@ -32,22 +32,6 @@ def url(name: str, **kwargs) -> str:
 
 def step(reference: str, action: str) -> str:
     return url(f"application_{action}", reference=reference)
-
-
-def post(client, address: str, data: dict | None = None, **extra):
-    return client.post(address, data or {}, content_type=JSON, **extra)
-
-
-def patch(client, address: str, data: dict | None = None, **extra):
-    return client.patch(address, data or {}, content_type=JSON, **extra)
-
-
-def codes(response) -> list[str]:
-    return [error["code"] for error in response.json()["errors"]]
-
-
-def fields(response) -> list[str | None]:
-    return [error["field"] for error in response.json()["errors"]]
 
 
 def status_of(application: Application) -> str:

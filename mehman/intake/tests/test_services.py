@@ -1,22 +1,20 @@
 """Starting, submitting, screening, offering, admitting, closing and appealing
 applications: the rules of mehman.intake.services.applications.
 
-The helpers here (``refused``, ``recorded``, ``codes_of``, ``fresh``, ``ranks``) are
-shared by the other ``test_*`` modules of the intake app. The status machine as a
-whole is in ``test_services_transitions.py``; weights, re-ranking and features in
+The helpers here (``refused``, ``recorded``, ``fresh``, ``ranks``), built on the
+registry's, are shared by the other ``test_*`` modules of the intake app. The status
+machine as a whole is in ``test_services_transitions.py``; weights, re-ranking and features in
 ``test_ranking.py``; each rule kind in ``test_eligibility.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.test import override_settings
 from django.utils.translation import gettext
 
@@ -41,17 +39,15 @@ from mehman.intake.tests import factories
 from mehman.registry import services as registry_services
 from mehman.registry.models import DocumentType, Household, HouseholdStatus
 from mehman.registry.tests.factories import household, member
+from mehman.registry.tests.test_services import (
+    fresh,
+    refused_keeping,
+    written_inside,
+)
 
 S = ApplicationStatus
 
 # --- Shared helpers ---------------------------------------------------------------------------
-
-
-def codes_of(exc: ValidationError) -> set[str | None]:
-    """Every code of an error, whether it is keyed by field or not."""
-    if hasattr(exc, "error_dict"):
-        return {error.code for errors in exc.error_dict.values() for error in errors}
-    return {error.code for error in exc.error_list}
 
 
 def _snapshot() -> dict[str, Any]:
@@ -71,31 +67,18 @@ def _snapshot() -> dict[str, Any]:
     }
 
 
-@contextmanager
-def refused(code: str) -> Iterator[pytest.ExceptionInfo[ValidationError]]:
+def refused(code: str) -> AbstractContextManager[pytest.ExceptionInfo[ValidationError]]:
     """The call inside is refused with ``code`` and leaves the database as it was."""
-    before = _snapshot()
-    with pytest.raises(ValidationError) as info:
-        yield info
-    assert code in codes_of(info.value), codes_of(info.value)
-    assert _snapshot() == before
+    return refused_keeping(_snapshot, code)
 
 
-@contextmanager
-def recorded() -> Iterator[list[ApplicationEvent]]:
+def recorded() -> AbstractContextManager[list[ApplicationEvent]]:
     """The application events written inside the block, oldest first."""
-    last = ApplicationEvent.objects.aggregate(last=Max("id"))["last"] or 0
-    written: list[ApplicationEvent] = []
-    yield written
-    written.extend(ApplicationEvent.objects.filter(id__gt=last).order_by("id"))
+    return written_inside(ApplicationEvent.objects.all())
 
 
 def kinds(events: list[ApplicationEvent]) -> list[str]:
     return [event.kind for event in events]
-
-
-def fresh(record: Any) -> Any:
-    return type(record).objects.get(pk=record.pk)
 
 
 def ranks(*applications: Application) -> list[int | None]:

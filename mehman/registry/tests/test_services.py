@@ -1,19 +1,20 @@
 """Registration, members, head and status: the rules of mehman.registry.services.
 
 The helpers here (``refused``, ``recorded``, ``codes_of``) are shared by the other
-``test_services_*`` modules.
+``test_services_*`` modules; the intake tests build theirs on ``refused_keeping`` and
+``written_inside``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 
 from mehman.core import dates
 from mehman.registry import events as registry_events
@@ -32,6 +33,8 @@ from mehman.registry.models import (
     SpecificNeed,
 )
 from mehman.registry.tests.factories import family, household, member
+
+Event = TypeVar("Event", bound=Model)
 
 # --- Shared helpers ---------------------------------------------------------------------------
 
@@ -58,24 +61,34 @@ def _snapshot() -> dict[str, Any]:
 
 
 @contextmanager
-def refused(code: str) -> Iterator[pytest.ExceptionInfo[ValidationError]]:
-    """The call inside is refused with ``code`` and leaves the database as it was."""
-    before = _snapshot()
+def refused_keeping(
+    snapshot: Callable[[], Any], code: str
+) -> Iterator[pytest.ExceptionInfo[ValidationError]]:
+    """The call inside is refused with ``code`` and leaves what ``snapshot`` reads as it was."""
+    before = snapshot()
     with pytest.raises(ValidationError) as info:
         yield info
     assert code in codes_of(info.value), codes_of(info.value)
-    assert _snapshot() == before
+    assert snapshot() == before
+
+
+def refused(code: str) -> AbstractContextManager[pytest.ExceptionInfo[ValidationError]]:
+    """The call inside is refused with ``code`` and leaves the database as it was."""
+    return refused_keeping(_snapshot, code)
 
 
 @contextmanager
-def recorded() -> Iterator[list[HouseholdEvent]]:
-    """The timeline events written inside the block, oldest first."""
-    last = HouseholdEvent.objects.aggregate(last=Max("id"))["last"] or 0
-    written: list[HouseholdEvent] = []
+def written_inside(events: QuerySet[Event]) -> Iterator[list[Event]]:
+    """The rows of ``events`` (a table of events) written inside the block, oldest first."""
+    last = events.aggregate(last=Max("id"))["last"] or 0
+    written: list[Event] = []
     yield written
-    written.extend(
-        HouseholdEvent.objects.filter(id__gt=last).select_related("aggregate").order_by("id")
-    )
+    written.extend(events.filter(id__gt=last).order_by("id"))
+
+
+def recorded() -> AbstractContextManager[list[HouseholdEvent]]:
+    """The timeline events written inside the block, oldest first."""
+    return written_inside(HouseholdEvent.objects.select_related("aggregate"))
 
 
 def kinds(events: list[HouseholdEvent]) -> list[tuple[str, str]]:
