@@ -473,6 +473,15 @@ def test_the_manager_rereads_the_household(alice, mona, settlement_a):
     assert in_persian("The household's information was re-read.") in texts(response)
 
 
+def test_the_page_says_when_the_households_information_was_last_read(alice, mona, settlement_a):
+    application = factories.waitlisted(settlement_a, by=alice, manager=mona)
+    body = signed_in(mona).get(url("detail", application)).content.decode()
+    with translation.override("fa"):
+        at = dates.format_datetime(fresh(application).features_read_at)
+    assert at
+    assert in_persian("Household information read on %(at)s", at=at) in body
+
+
 # --- Refusals and outsiders ----------------------------------------------------------------------
 
 
