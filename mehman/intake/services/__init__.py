@@ -3,6 +3,7 @@
 from mehman.intake.services.applications import (
     accept_offer,
     admit,
+    close_orphaned,
     create_application,
     decide_appeal,
     decline_offer,
@@ -32,6 +33,7 @@ __all__ = [
     "accept_offer",
     "active_rules",
     "admit",
+    "close_orphaned",
     "create_application",
     "current_weights",
     "decide_appeal",

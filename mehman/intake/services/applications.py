@@ -483,6 +483,24 @@ def expire_overdue_offers(
     return count
 
 
+def close_orphaned(*, by: Any = None, settlement: Settlement | None = None) -> int:
+    """An open application of a household that is no longer an applicant in the registry
+    (merged into another, closed, or resident without this admission) lapses, or is
+    withdrawn where its status cannot lapse (run daily)."""
+    orphaned = Application.objects.open().exclude(household__status=HouseholdStatus.APPLICANT)
+    if settlement is not None:
+        orphaned = orphaned.filter(settlement=settlement)
+    reason = str(_("The household is no longer an applicant in the registry."))
+    count = 0
+    for application in orphaned:
+        if application.allowed(S.EXPIRED):
+            expire_application(application=application, by=by, reason=reason)
+        else:
+            withdraw_application(application=application, by=by, reason=reason)
+        count += 1
+    return count
+
+
 def appeal_days() -> int:
     return int(getattr(settings, "MEHMAN_APPEAL_DAYS", 30))
 

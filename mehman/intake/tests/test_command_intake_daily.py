@@ -68,10 +68,29 @@ def test_the_daily_round_lapses_offers_re_reads_households_counts_waiting_and_fo
     assert StatusLookup.objects.count() == 1
     assert f"Daily round of {day.isoformat()}:" in out
     assert (
-        "TJ: 1 offers lapsed; 3 households moved after their information was re-read; "
+        "TJ: 1 offers lapsed; 0 applications closed because the household is no longer an "
+        "applicant; 3 households moved after their information was re-read; "
         "3 moved after waiting time was counted; 3 on the waitlist."
     ) in out
     assert "2 old status-page lookups forgotten." in out
+
+
+def test_applications_of_households_no_longer_applicants_are_closed(settlement_a, alice, mona):
+    kept = waitlisted(settlement_a, by=alice, manager=mona)
+    merged = waitlisted(settlement_a, by=alice, manager=mona)
+    drafted = factories.application(settlement_a, by=alice)
+    registry_services.merge_households(keep=kept.household, absorb=merged.household, by=mona)
+    registry_services.change_status(
+        household=drafted.household, status="closed", by=mona, reason="Moved away"
+    )
+
+    out = daily()
+
+    assert fresh(merged).status == S.EXPIRED  # a waitlisted application lapses
+    assert fresh(drafted).status == S.WITHDRAWN  # a draft cannot lapse: it is withdrawn
+    assert fresh(kept).status == S.WAITLISTED
+    assert ranks(kept) == [1]
+    assert "2 applications closed because the household is no longer an applicant" in out
 
 
 def test_a_second_round_on_the_same_day_moves_nobody(settlement_a, alice, mona):
@@ -82,7 +101,8 @@ def test_a_second_round_on_the_same_day_moves_nobody(settlement_a, alice, mona):
 
     out = daily("--date", day)
 
-    assert "TJ: 0 offers lapsed; 0 households moved" in out
+    assert "TJ: 0 offers lapsed; 0 applications closed" in out
+    assert "; 0 households moved after their information was re-read;" in out
     assert "0 moved after waiting time was counted; 2 on the waitlist." in out
 
 

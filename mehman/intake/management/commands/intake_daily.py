@@ -18,7 +18,8 @@ from mehman.intake.services.status import forget_old_lookups
 
 class Command(BaseCommand):
     help = (
-        "Run once a day (e.g. from cron): lapse offers not answered in time, re-read the "
+        "Run once a day (e.g. from cron): lapse offers not answered in time and applications "
+        "of households that are no longer applicants, re-read the "
         "information of every waitlisted household from the registry, re-rank the waitlist "
         "for the waiting time, and forget status-page lookups older than a day."
     )
@@ -65,6 +66,7 @@ class Command(BaseCommand):
 
     def run(self, settlement: Settlement, day: date) -> str:
         expired = services.expire_overdue_offers(day=day, settlement=settlement)
+        orphaned = services.close_orphaned(settlement=settlement)
         refreshed = services.refresh_settlement(settlement=settlement)
         waiting = None
         if Application.objects.filter(settlement=settlement, rank__isnull=False).exists() or (
@@ -74,12 +76,14 @@ class Command(BaseCommand):
                 settlement=settlement, reason=RankingReason.WAITING, as_of=day
             )
         return gettext(
-            "%(settlement)s: %(expired)s offers lapsed; %(data)s households moved after their "
+            "%(settlement)s: %(expired)s offers lapsed; %(orphaned)s applications closed because "
+            "the household is no longer an applicant; %(data)s households moved after their "
             "information was re-read; %(waiting)s moved after waiting time was counted; "
             "%(ranked)s on the waitlist."
         ) % {
             "settlement": settlement.code,
             "expired": expired,
+            "orphaned": orphaned,
             "data": refreshed.moved if refreshed else 0,
             "waiting": waiting.moved if waiting else 0,
             "ranked": waiting.ranked if waiting else 0,
