@@ -213,6 +213,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEHMAN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Reverse proxies in front of the server (each appending to X-Forwarded-For): failed
+# sign-ins and status-page tries are counted per client address behind them.
+MEHMAN_PROXY_COUNT = env_int("MEHMAN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "mehman.core.clients.client_address"
 AXES_VERBOSE = False
 # Log usernames but never passwords or other form data.
 AXES_SENSITIVE_PARAMETERS = ["password"]

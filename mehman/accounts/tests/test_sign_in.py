@@ -55,6 +55,23 @@ def test_lockout_is_keyed_on_username_and_address(alice, mona, password, client)
     assert _attempt(Client(), "alice", password, ip="10.0.0.2").status_code == 302
 
 
+@override_settings(AXES_FAILURE_LIMIT=3, MEHMAN_PROXY_COUNT=1)
+def test_behind_a_proxy_the_lockout_is_keyed_on_the_forwarded_address(alice, password, client):
+    def through_proxy(browser: Client, forwarded: str, typed: str):
+        return browser.post(
+            LOGIN,
+            {"username": "alice", "password": typed},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for _ in range(3):
+        through_proxy(client, "192.0.2.9", "wrong password")
+    assert through_proxy(Client(), "192.0.2.9", password).status_code == 429
+    # Alice elsewhere, behind the same proxy, is not locked out with the guesser.
+    assert through_proxy(Client(), "192.0.2.10", password).status_code == 302
+
+
 def test_an_idle_session_is_signed_out(alice, password, client):
     _attempt(client, "alice", password)
     session = client.session

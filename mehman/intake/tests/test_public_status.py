@@ -206,6 +206,28 @@ def test_one_address_guessing_many_numbers_is_throttled(client, third):
     assert other.context["report"].rank == 3
 
 
+@override_settings(MEHMAN_STATUS_ATTEMPTS=50, MEHMAN_STATUS_CLIENT_ATTEMPTS=3, MEHMAN_PROXY_COUNT=1)
+def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(client, third):
+    """Every try reaches the server from the proxy; the address it forwards is the client's,
+    and what the client wrote before it in the header is not believed."""
+    application, pin = third
+
+    def through_proxy(forwarded, typed_pin):
+        return client.post(
+            URL,
+            {"reference": application.reference, "pin": typed_pin},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for number in range(3):  # the guesser forges a different first address each time
+        through_proxy(f"203.0.113.{number}, 192.0.2.9", wrong(pin))
+    assert through_proxy("198.51.100.7, 192.0.2.9", pin).status_code == 429
+    neighbour = through_proxy("192.0.2.10", pin)
+    assert neighbour.status_code == 200
+    assert neighbour.context["report"].rank == 3
+
+
 # --- The page itself ----------------------------------------------------------------------
 
 

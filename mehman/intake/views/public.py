@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from django_stubs_ext import StrOrPromise
 
 from mehman.core import dates
+from mehman.core.clients import client_address
 from mehman.intake import queries
 from mehman.intake.forms.public import StatusForm
 from mehman.intake.models import AppealSubject, Application, ApplicationStatus
@@ -127,11 +128,6 @@ def report(application: Application) -> StatusReport:
     )
 
 
-def _client(request: HttpRequest) -> str:
-    # The server is not configured behind a proxy, so the peer address is the client's.
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
@@ -141,7 +137,7 @@ def status(request: HttpRequest) -> HttpResponse:
     lookup = lookups.look_up(
         reference=form.cleaned_data["reference"],
         pin=form.cleaned_data["pin"],
-        client=_client(request),
+        client=client_address(request),
     )
     if lookup.throttled:
         minutes = int(lookups.limits().window.total_seconds() // 60)
