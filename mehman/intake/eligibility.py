@@ -22,7 +22,6 @@ from mehman.intake.models import Application, EligibilityRule, RuleKind
 from mehman.registry.models import (
     SHARED_DOCUMENT_TYPES,
     DocumentType,
-    Household,
     HouseholdStatus,
     IdentityDocument,
     IndividualStatus,
@@ -94,7 +93,7 @@ def _not_resident_elsewhere(application: Application, params: dict[str, Any], da
 
 def _household_size(application: Application, params: dict[str, Any], day: date) -> Finding:
     low, high = int(params.get("min", 1)), int(params.get("max", 99))
-    size = Household.objects.get(pk=application.household_id).active_members().count()
+    size = application.household.active_members().count()
     found = ngettext("%(size)s member", "%(size)s members", size) % {"size": digits.localize(size)}
     allowed = gettext("allowed %(low)s to %(high)s") % {
         "low": digits.localize(low),

@@ -183,11 +183,8 @@ class WeightsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        typed = {
-            code: digits.strip_bidi_marks(data[name])
-            for name, code in self.codes.items()
-            if name in data
-        }
+        # scoring.parse_weight reads any digits and drops direction marks.
+        typed = {code: data[name] for name, code in self.codes.items() if name in data}
         try:
             self.weights = clean_weights(typed)
         except ValidationError as error:

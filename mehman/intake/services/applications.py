@@ -505,6 +505,19 @@ def appeal_days() -> int:
     return int(getattr(settings, "MEHMAN_APPEAL_DAYS", 30))
 
 
+def appeal_deadline(application: Application) -> date:
+    """The last day an ineligibility may be appealed (printed on the letter, shown to the
+    applicant, enforced by ``lodge_appeal``)."""
+    return (application.screened_on or dates.today()) + timedelta(days=appeal_days())
+
+
+def ineligibility_appeal_decided(application: Application) -> bool:
+    """The one appeal an ineligibility allows has been made and decided."""
+    return application.appeal_of == AppealSubject.INELIGIBILITY and bool(
+        application.appeal_decision
+    )
+
+
 @transaction.atomic
 def lodge_appeal(*, application: Application, by: Any, grounds: str) -> Application:
     """An ineligibility may be appealed once, within the appeal period of the screening;
@@ -514,11 +527,11 @@ def lodge_appeal(*, application: Application, by: Any, grounds: str) -> Applicat
     grounds = require_text(grounds, "grounds", _("Record the grounds of the appeal."))
     if application.status == S.INELIGIBLE:
         subject = AppealSubject.INELIGIBILITY
-        if application.appeal_of == AppealSubject.INELIGIBILITY and application.appeal_decision:
+        if ineligibility_appeal_decided(application):
             raise ValidationError(
                 _("The ineligibility has already been appealed and decided."), code="appealed"
             )
-        deadline = (application.screened_on or dates.today()) + timedelta(days=appeal_days())
+        deadline = appeal_deadline(application)
         if dates.today() > deadline:
             raise ValidationError(
                 _("The appeal period ended on %(date)s."),

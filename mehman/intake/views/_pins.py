@@ -34,7 +34,3 @@ def recent_pin(request: HttpRequest, application: Application) -> str | None:
         request.session.pop(_key(application), None)
         return None
     return str(kept.get("pin") or "") or None
-
-
-def forget_pin(request: HttpRequest, application: Application) -> None:
-    request.session.pop(_key(application), None)

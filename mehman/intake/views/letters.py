@@ -7,7 +7,6 @@ need nor the score's details.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +22,11 @@ from django.views.decorators.http import require_GET
 from mehman.core import dates, pdf, qr
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.intake.models import AppealSubject, Application, ApplicationStatus
-from mehman.intake.services.applications import appeal_days
+from mehman.intake.services.applications import (
+    appeal_days,
+    appeal_deadline,
+    ineligibility_appeal_decided,
+)
 from mehman.intake.views._pins import recent_pin
 
 S = ApplicationStatus
@@ -127,10 +130,8 @@ def letter_context(application: Application, kind: str, language: str) -> dict[s
         if not item.get("passed")
     ]
     context["appeal_days"] = appeal_days()
-    context["appeal_deadline"] = screened_on + timedelta(days=appeal_days())
-    context["appeal_decided"] = bool(
-        application.appeal_of == AppealSubject.INELIGIBILITY and application.appeal_decision
-    )
+    context["appeal_deadline"] = appeal_deadline(application)
+    context["appeal_decided"] = ineligibility_appeal_decided(application)
     context["appeal_lodged"] = application.status == S.APPEAL
     return context
 

@@ -9,7 +9,7 @@ while after too many failures, whether the PIN is right or not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,7 +26,7 @@ from mehman.intake import queries
 from mehman.intake.forms.public import StatusForm
 from mehman.intake.models import AppealSubject, Application, ApplicationStatus
 from mehman.intake.services import status as lookups
-from mehman.intake.services.applications import appeal_days
+from mehman.intake.services.applications import appeal_deadline, ineligibility_appeal_decided
 
 S = ApplicationStatus
 TEMPLATE = "intake/status.html"
@@ -83,9 +83,9 @@ class StatusReport:
 
 
 def _ineligible_next_step(application: Application) -> StrOrPromise:
-    if application.appeal_of == AppealSubject.INELIGIBILITY and application.appeal_decision:
+    if ineligibility_appeal_decided(application):
         return gettext("Your appeal has been decided and the decision stands.")
-    deadline = (application.screened_on or dates.today()) + timedelta(days=appeal_days())
+    deadline = appeal_deadline(application)
     if deadline < dates.today():
         return gettext("The time to appeal ended on %(date)s.") % {"date": _long(deadline)}
     return gettext(
