@@ -5,6 +5,7 @@ Every variable read here is documented in docs/configuration.md (a test checks i
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "mehman.registry",
     "mehman.intake",
     "mehman.assistance",
+    "mehman.housing",
     "mehman.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -208,6 +210,12 @@ MEHMAN_STATUS_ATTEMPTS = env_int("MEHMAN_STATUS_ATTEMPTS", 5)
 MEHMAN_STATUS_CLIENT_ATTEMPTS = env_int("MEHMAN_STATUS_CLIENT_ATTEMPTS", 20)
 MEHMAN_STATUS_WINDOW_MINUTES = env_int("MEHMAN_STATUS_WINDOW_MINUTES", 15)
 
+# --- Housing: capacity standard, renovation target, batch allocation ------------------
+MEHMAN_LIVING_SPACE_STANDARD = env_str("MEHMAN_LIVING_SPACE_STANDARD", "living_space_cold")
+MEHMAN_CONDITION_STANDARD = env_int("MEHMAN_CONDITION_STANDARD", 70)
+MEHMAN_ALLOCATION_SECONDS = env_int("MEHMAN_ALLOCATION_SECONDS", 5)
+MEHMAN_ALLOCATION_WEIGHTS = json.loads(env_str("MEHMAN_ALLOCATION_WEIGHTS", "{}") or "{}")
+
 AXES_FAILURE_LIMIT = env_int("MEHMAN_LOCKOUT_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEHMAN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -288,6 +296,14 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "mehman.intake.models.ApplicationStatus",
         "RuleKindEnum": "mehman.intake.models.RuleKind",
         "GiftKindEnum": "mehman.partners.models.GiftKind",
+        "UnitStateEnum": "mehman.housing.models.UnitState",
+        "ValidityStateEnum": ["pending", "live", "expired", "revoked"],
+        "FacilityKindEnum": "mehman.housing.models.FacilityKind",
+        "WorkKindEnum": "mehman.housing.models.WorkKind",
+        "WorkStatusEnum": "mehman.housing.models.WorkStatus",
+        "OfferStatusEnum": "mehman.housing.models.OfferStatus",
+        "RunStatusEnum": "mehman.housing.models.RunStatus",
+        "TaskStatusEnum": "mehman.core.models.TaskStatus",
     },
 }
 

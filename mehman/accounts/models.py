@@ -31,11 +31,22 @@ NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 # What each role may do beyond reading its scope. Later apps add their own
 # capabilities here; views check them with core.permissions.require_capability.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CLERK: frozenset({"registry.edit", "assistance.record", "intake.apply"}),
-    Role.CASEWORKER: frozenset(
-        {"registry.edit", "protection.view", "assistance.record", "intake.apply"}
+    Role.CLERK: frozenset(
+        {"registry.edit", "assistance.record", "intake.apply", "housing.view", "housing.answer"}
     ),
-    Role.HOUSING_OFFICER: frozenset(),
+    Role.CASEWORKER: frozenset(
+        {
+            "registry.edit",
+            "protection.view",
+            "assistance.record",
+            "intake.apply",
+            "housing.view",
+            "housing.answer",
+        }
+    ),
+    Role.HOUSING_OFFICER: frozenset(
+        {"housing.view", "housing.manage", "housing.allocate", "housing.answer"}
+    ),
     Role.MANAGER: frozenset(
         {
             "settlement.edit",
@@ -50,10 +61,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "intake.apply",
             "intake.decide",
             "intake.rules",
+            "housing.view",
+            "housing.manage",
+            "housing.allocate",
+            "housing.answer",
+            "housing.commit",
         }
     ),
     Role.PARTNER: frozenset({"partners.portal"}),
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset({"housing.view"}),
     Role.ADMINISTRATOR: frozenset(
         {
             "settlement.edit",
@@ -69,6 +85,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "intake.apply",
             "intake.decide",
             "intake.rules",
+            "housing.view",
+            "housing.manage",
+            "housing.allocate",
+            "housing.answer",
+            "housing.commit",
         }
     ),
 }

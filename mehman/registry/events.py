@@ -9,7 +9,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from mehman.core.events import choice_label, field_labels, register
-from mehman.registry.models import DocumentType, HouseholdStatus, Relationship, SpecificNeedCode
+from mehman.registry.models import (
+    DocumentType,
+    HouseholdStatus,
+    Kinship,
+    Relationship,
+    SpecificNeedCode,
+)
 
 
 def _need(params: dict[str, Any]) -> dict[str, str]:
@@ -150,3 +156,19 @@ CORRECTED = register(
     render=field_labels("registry.Individual"),
 )
 NOTE_ADDED = register("household.note_added", _("Case note written"))
+LINKED = register(
+    "household.linked",
+    _("Related household linked"),
+    _("{other} ({kinship})"),
+    ("other",),
+    render=choice_label("kinship", Kinship),
+)
+UNLINKED = register(
+    "household.unlinked",
+    _("Related household unlinked"),
+    _("{other}: {reason}"),
+    ("other", "reason"),
+)
+HOME_SET = register(
+    "household.home_set", _("Home recorded"), _("Block {block}, {address}"), ("block", "address")
+)

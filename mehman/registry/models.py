@@ -228,6 +228,55 @@ class Household(BaseModel):
         return self.members.filter(status=IndividualStatus.ACTIVE)
 
 
+class Kinship(models.TextChoices):
+    PARENT_CHILD = "parent_child", _("Parents and a grown child's family")
+    SIBLINGS = "siblings", _("Brothers' or sisters' families")
+    EXTENDED = "extended", _("Other close relatives")
+
+
+class HouseholdLinkQuerySet(ScopedQuerySet["HouseholdLink"]):
+    settlement_path = "household__settlement"
+
+    def of(self, household: Household) -> HouseholdLinkQuerySet:
+        return self.filter(Q(household=household) | Q(other=household))
+
+
+class HouseholdLink(BaseModel):
+    """Two households of one family registered apart (housing keeps them near each other).
+
+    Stored once per pair, the lower id first.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", verbose_name=_("household")
+    )
+    other = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", verbose_name=_("related household")
+    )
+    kinship = models.CharField(_("kinship"), max_length=16, choices=Kinship.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects: ClassVar[HouseholdLinkQuerySet] = HouseholdLinkQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["household_id", "other_id"]
+        verbose_name = _("family link between households")
+        verbose_name_plural = _("family links between households")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "other"], name="household_link_once"),
+            models.CheckConstraint(
+                condition=Q(household__lt=models.F("other")), name="household_link_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}~{self.other_id}"
+
+    def partner_of(self, household: Household) -> Household:
+        return self.other if self.household_id == household.pk else self.household
+
+
 class HouseholdSerial(models.Model):
     """The last serial given in a settlement's reference numbers (locked while used)."""
 

@@ -34,6 +34,12 @@ from mehman.registry.services.households import (
     split_household,
     unmerge_households,
 )
+from mehman.registry.services.links import (
+    link_households,
+    related_households,
+    set_home,
+    unlink_households,
+)
 from mehman.registry.services.needs import add_case_note, record_need, resolve_need
 
 __all__ = [
@@ -48,6 +54,7 @@ __all__ = [
     "change_status",
     "correct",
     "format_reference",
+    "link_households",
     "merge_households",
     "national_code_is_valid",
     "next_reference",
@@ -56,10 +63,13 @@ __all__ = [
     "record_marriage",
     "record_need",
     "register_household",
+    "related_households",
     "remember_names",
     "resolve_need",
+    "set_home",
     "set_search_keys",
     "split_household",
+    "unlink_households",
     "unmerge_households",
     "validate_document_number",
     "verify_document",
