@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("mehman.registry.urls")),
     path("partners/", include("mehman.partners.urls")),
     path("intake/", include("mehman.intake.urls")),
+    path("housing/", include("mehman.housing.urls")),
     path("status/", include("mehman.intake.public_urls")),
     path("assistance/", include("mehman.assistance.urls")),
     path("tools/", include("mehman.demo.urls")),

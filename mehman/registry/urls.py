@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from mehman.registry.views import actions, browse, card, register, transfer
+from mehman.registry.views import actions, browse, card, links, register, transfer
 
 app_name = "registry"
 
@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern] = [
     *register.urlpatterns,
     *actions.urlpatterns,
     *transfer.urlpatterns,
+    *links.urlpatterns,
 ]

@@ -28,6 +28,7 @@ from mehman.registry.models import (
     Individual,
     SpecificNeed,
 )
+from mehman.registry.views.links import links_context
 
 PER_PAGE = 50
 TIMELINE_LENGTH = 50
@@ -146,6 +147,7 @@ def household_detail(request: AuthenticatedRequest, reference: str) -> HttpRespo
         "notes": notes,
         "events": household.events.select_related("by")[:TIMELINE_LENGTH],
         "panels": panels.render_panels(request, household),
+        **links_context(request, household),
     }
     return render(request, "registry/household_detail.html", context)
 
