@@ -24,12 +24,19 @@ from tests.matrix_assistance import ENTRIES as ASSISTANCE_ENTRIES
 from tests.matrix_assistance_api import ENTRIES as ASSISTANCE_API_ENTRIES
 from tests.matrix_assistance_reports import ENTRIES as ASSISTANCE_REPORTS_ENTRIES
 from tests.matrix_entry import Entry
+from tests.matrix_housing_allocation import ENTRIES as HOUSING_ALLOCATION_ENTRIES
+from tests.matrix_housing_api import ENTRIES as HOUSING_API_ENTRIES
+from tests.matrix_housing_offers import ENTRIES as HOUSING_OFFERS_ENTRIES
+from tests.matrix_housing_site import ENTRIES as HOUSING_SITE_ENTRIES
+from tests.matrix_housing_standards import ENTRIES as HOUSING_STANDARDS_ENTRIES
+from tests.matrix_housing_works import ENTRIES as HOUSING_WORKS_ENTRIES
 from tests.matrix_intake import ENTRIES as INTAKE_ENTRIES
 from tests.matrix_intake_api import ENTRIES as INTAKE_API_ENTRIES
 from tests.matrix_intake_public import ENTRIES as INTAKE_PUBLIC_ENTRIES
 from tests.matrix_intake_waitlist import ENTRIES as INTAKE_WAITLIST_ENTRIES
 from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
 from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
+from tests.matrix_registry_links import ENTRIES as REGISTRY_LINKS_ENTRIES
 
 
 def _task_of(user_key: str, *, done: bool = False) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -202,6 +209,13 @@ MATRIX.update(INTAKE_ENTRIES)
 MATRIX.update(INTAKE_WAITLIST_ENTRIES)
 MATRIX.update(INTAKE_PUBLIC_ENTRIES)
 MATRIX.update(INTAKE_API_ENTRIES)
+MATRIX.update(HOUSING_SITE_ENTRIES)
+MATRIX.update(HOUSING_WORKS_ENTRIES)
+MATRIX.update(HOUSING_OFFERS_ENTRIES)
+MATRIX.update(HOUSING_ALLOCATION_ENTRIES)
+MATRIX.update(HOUSING_STANDARDS_ENTRIES)
+MATRIX.update(HOUSING_API_ENTRIES)
+MATRIX.update(REGISTRY_LINKS_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {
