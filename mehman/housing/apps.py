@@ -9,9 +9,11 @@ class HousingConfig(AppConfig):
 
     def ready(self) -> None:
         from mehman.housing import events  # noqa: F401  (registers event kinds)
-        from mehman.housing.panels import household_panel
+        from mehman.housing.panels import household_panel, offer_page
         from mehman.housing.queries import register_figures
+        from mehman.intake import handover
         from mehman.registry import panels
 
         panels.register("housing", household_panel)
+        handover.register("housing", offer_page)
         register_figures()

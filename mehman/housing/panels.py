@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from mehman.housing.models import Occupancy, Offer, OfferStatus
+from mehman.intake.models import Application, ApplicationStatus
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -37,3 +39,13 @@ def household_panel(request: HttpRequest, household: Household) -> SafeString | 
             request=request,
         )
     )
+
+
+def offer_page(application: Application) -> str | None:
+    """Where intake sends the answer to an offer of a unit (``intake.handover``)."""
+    if application.status != ApplicationStatus.OFFERED:
+        return None
+    offer = (
+        Offer.objects.filter(application=application, status=OfferStatus.OPEN).only("uuid").first()
+    )
+    return reverse("housing:offer", kwargs={"offer": offer.uuid}) if offer else None

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mehman.core import api
-from mehman.intake import services
+from mehman.intake import handover, services
 from mehman.intake.api.access import APPLY, DECIDE, application_for
 from mehman.intake.api.applications import application_response
 from mehman.intake.api.serializers import REFERENCE, ApplicationOutput, ApplicationWithPinOutput
@@ -65,6 +65,8 @@ class _Transition(api.Api):
             found = self.Input(data=request.data)
             found.is_valid(raise_exception=True)
             data = dict(found.validated_data)
+        if self.service in (services.accept_offer, services.decline_offer, services.admit):
+            handover.refuse_if_held(application)
         moved = self.service(application=application, by=request.user, **data)
         return application_response(request, moved)
 

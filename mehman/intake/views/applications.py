@@ -35,7 +35,7 @@ from mehman.accounts.requests import AuthenticatedRequest
 from mehman.core import dates, names
 from mehman.core.forms import show_service_error
 from mehman.core.permissions import get_for_user_or_404, require_capability
-from mehman.intake import queries, services
+from mehman.intake import handover, queries, services
 from mehman.intake.forms.applications import (
     AppealForm,
     ApplicationFilterForm,
@@ -222,6 +222,7 @@ def application_detail(request: AuthenticatedRequest, reference: str) -> HttpRes
         "moves": queries.rank_history(application),
         "events": application.events.select_related("by")[:TIMELINE_LENGTH],
         "actions": _actions_for(user, application),
+        "answered_at": handover.answered_at(application),
         "can_apply": user.has_capability(APPLY),
         "pin": kept_pin if fresh else None,
         "pin_kept": kept_pin is not None,
@@ -401,10 +402,13 @@ ACTIONS: dict[str, Action] = {
 
 
 def _actions_for(user: User, application: Application) -> list[tuple[str, Action]]:
+    held = handover.answered_at(application) is not None
     return [
         (name, action)
         for name, action in ACTIONS.items()
-        if user.has_capability(action.capability) and action.shown(application)
+        if user.has_capability(action.capability)
+        and action.shown(application)
+        and not (held and name in handover.ANSWER_STEPS)
     ]
 
 
@@ -425,6 +429,8 @@ def application_action(request: AuthenticatedRequest, reference: str, action: st
     form = step.form(_data(request), initial=_initial(action, application))
     if request.method == "POST" and form.is_valid():
         try:
+            if action in handover.ANSWER_STEPS:
+                handover.refuse_if_held(application)
             result, pin = step.perform(application, user, form.cleaned_data)
         except ValidationError as error:
             show_service_error(form, error)
