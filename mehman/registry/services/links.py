@@ -43,7 +43,7 @@ def link_households(
         raise ValidationError(_("These households are already linked."), code="duplicate")
     link = HouseholdLink(household=first, other=second, kinship=kinship, note=note.strip())
     link.full_clean()
-    _save(link, by, _("Households linked"))
+    _save(link, by, "Households linked")
     _event(first, registry_events.LINKED, by, other=second.reference, kinship=kinship)
     _event(second, registry_events.LINKED, by, other=first.reference, kinship=kinship)
     return link
