@@ -390,11 +390,22 @@ def _facility_ratios(
     )
     found = {
         PER_TAP: _per_facility(PER_TAP, population, taps, none=no_taps),
-        PER_HANDPUMP: _per_facility(
-            PER_HANDPUMP,
-            population,
-            handpumps,
-            none=_not_applicable(PER_HANDPUMP, _("No handpumps or wells here: not applicable.")),
+        # Where taps serve the people, handpumps and wells are a back-up: the standard for
+        # them is about people who draw their water there, not everyone.
+        PER_HANDPUMP: (
+            _not_applicable(
+                PER_HANDPUMP,
+                _("Taps are the water source here; handpumps and wells are a back-up."),
+            )(standards.standard(PER_HANDPUMP))
+            if taps and handpumps
+            else _per_facility(
+                PER_HANDPUMP,
+                population,
+                handpumps,
+                none=_not_applicable(
+                    PER_HANDPUMP, _("No handpumps or wells here: not applicable.")
+                ),
+            )
         ),
         PER_TOILET: _per_facility(
             PER_TOILET,

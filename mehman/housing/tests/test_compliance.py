@@ -132,6 +132,19 @@ def test_taps_are_not_applicable_where_water_comes_from_handpumps(settlement_a, 
     assert indicator(report, PER_HANDPUMP).value == Decimal("2.5")
 
 
+def test_handpumps_beside_taps_are_a_back_up_not_measured_against_everyone(settlement_a, mona):
+    housed(settlement_a, mona, 6)
+    facility(settlement_a, FacilityKind.TAP, capacity=2, by=mona)
+    facility(settlement_a, FacilityKind.HANDPUMP, capacity=1, by=mona)
+
+    report = compliance(settlement_a, mona)
+
+    assert indicator(report, PER_TAP).value == Decimal("3.0")
+    per_pump = indicator(report, PER_HANDPUMP)
+    assert (per_pump.status, per_pump.value, per_pump.applicable) == (Status.GREY, None, False)
+    assert per_pump.note == _("Taps are the water source here; handpumps and wells are a back-up.")
+
+
 def test_people_without_any_toilet_or_shower_are_red_not_a_division_by_zero(settlement_a, mona):
     housed(settlement_a, mona, 4)
 
