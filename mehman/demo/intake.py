@@ -9,7 +9,11 @@ a few appeal; the top of the list has been offered homes, a few accepted, a few
 declined and came back, a few let the offer lapse or withdrew. A second version of
 the weights was published by the manager.
 
-Everything goes through the intake and registry services. Only the dates of the
+With the housing demo's site (``homes``), each offer holds a real vacant unit that
+fits the household, through housing's offer services: an acceptance admits the
+household and moves it in, a decline frees the unit, and a lapsed offer is closed.
+
+Everything goes through the intake, registry and housing services. Only the dates of the
 past are written afterwards (submission time, waitlisting, offer and answer dates
 and the timeline's timestamps), since the services stamp today: the submission
 time is written before the application is ranked, so scores count the months
@@ -22,7 +26,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -51,6 +55,9 @@ from mehman.registry.models import (
     IdentityDocument,
     IndividualStatus,
 )
+
+if TYPE_CHECKING:
+    from mehman.demo.housing import Homes
 
 SEED = 1407
 PROVINCE = "خراسان رضوی"
@@ -197,6 +204,7 @@ class Intake:
     caseworker: Any
     total: int = 0  # applicant households
     referrers: list[tuple[Organisation, int]] = field(default_factory=list)
+    homes: Homes | None = None  # the housing demo's vacant units, when the site is loaded
     # application id → the dates of its past: submitted, screened, waitlisted, offered, answered
     past: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -217,9 +225,18 @@ def _weighted(rng: random.Random, table: Sequence[tuple[Any, int]]) -> Any:
     return rng.choices([v for v, _w in table], weights=[w for _v, w in table])[0]
 
 
-def load_intake(settlement: Settlement, *, manager: Any, clerk: Any, caseworker: Any) -> int:
+def load_intake(
+    settlement: Settlement,
+    *,
+    manager: Any,
+    clerk: Any,
+    caseworker: Any,
+    homes: Homes | None = None,
+) -> int:
     """Give the settlement's applicant households their applications once; a settlement
-    that has applications is left alone. Returns the number of applications made."""
+    that has applications is left alone. Returns the number of applications made.
+
+    With ``homes``, the offers are of the housing demo's vacant units."""
     if Application.objects.filter(settlement=settlement).exists():
         return 0
     households = list(
@@ -232,6 +249,7 @@ def load_intake(settlement: Settlement, *, manager: Any, clerk: Any, caseworker:
     demo = Intake(settlement, dates.today(), random.Random(SEED), manager, clerk, caseworker)
     demo.total = len(households)
     demo.referrers = _referrers(settlement)
+    demo.homes = homes
     plans = _plan(demo, households)
     _papers(demo, plans)
     for plan in sorted(plans, key=lambda p: p.submitted):
@@ -600,13 +618,22 @@ def _offers(demo: Intake) -> None:
                 chosen, skip_reason = disabled[0], GROUND_FLOOR
         offered_on = demo.ago(ago)
         respond_by = offered_on + timedelta(days=offer_days())
-        application = services.make_offer(
-            application=chosen,
-            by=demo.manager,
-            place=to_persian(f"بلوک {unit // 40 + 1}، واحد {unit % 40 + 1}"),
-            respond_by=max(respond_by, demo.today),
-            skip_reason=skip_reason,
-        )
+        if demo.homes is not None:
+            application = demo.homes.offer(
+                application=chosen,
+                by=demo.manager,
+                offered_on=offered_on,
+                respond_by=respond_by,
+                skip_reason=skip_reason,
+            )
+        else:
+            application = services.make_offer(
+                application=chosen,
+                by=demo.manager,
+                place=to_persian(f"بلوک {unit // 40 + 1}، واحد {unit % 40 + 1}"),
+                respond_by=max(respond_by, demo.today),
+                skip_reason=skip_reason,
+            )
         Application.objects.filter(pk=application.pk).update(
             offered_on=offered_on, respond_by=respond_by
         )
@@ -617,19 +644,30 @@ def _offers(demo: Intake) -> None:
         due = demo.ago(ago) + timedelta(days=offer_days())
         if outcome == "accept":
             answer = demo.ago(ago - rng.randint(2, 8))
-            services.accept_offer(application=application, by=demo.clerk, day=answer)
+            if demo.homes is not None:  # acceptance admits the household into its unit
+                demo.homes.accept(application=application, by=demo.clerk, day=answer)
+            else:
+                services.accept_offer(application=application, by=demo.clerk, day=answer)
         elif outcome == "decline":
             answer = min(due, demo.today)
-            services.decline_offer(
-                application=application, by=demo.clerk, reason=rng.choice(DECLINES)
-            )
+            reason = rng.choice(DECLINES)
+            if demo.homes is not None:
+                demo.homes.decline(
+                    application=application, by=demo.clerk, reason=reason, day=answer
+                )
+            else:
+                services.decline_offer(application=application, by=demo.clerk, reason=reason)
             Application.objects.filter(pk=application.pk).update(answered_on=answer)
         else:
             services.expire_application(
                 application=application, by=demo.manager, reason=LAPSED_OFFER
             )
+            if demo.homes is not None:
+                demo.homes.lapsed(application=application, day=min(due, demo.today))
             continue
         past["answered"] = demo.at(answer)
+    if demo.homes is not None:
+        demo.homes.close(by=demo.manager)
 
 
 # --- The timeline's dates -----------------------------------------------------------------------
@@ -645,6 +683,7 @@ EVENT_MOMENTS = {
     intake_events.ACCEPTED.code: "answered",
     intake_events.DECLINED.code: "answered",
     intake_events.RETURNED.code: "answered",
+    intake_events.ADMITTED.code: "answered",  # an accepted unit offer admits the same day
 }
 
 

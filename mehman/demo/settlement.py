@@ -1,6 +1,7 @@
 """The demo settlement: deterministic settlements, one staff user per role, a registry,
-its partners and what they brought to households, and the applicant households'
-applications and waitlist.
+its partners and what they brought to households, the applicant households'
+applications and waitlist, and the site: blocks, units, facilities, who lives where,
+condition surveys and the works backlog.
 
 Later issues extend ``load_demo`` with their own data (households, applications,
 units, partners); everything goes through the same services users call.
@@ -16,6 +17,7 @@ from mehman.accounts import services as account_services
 from mehman.accounts.models import Language, Role, User
 from mehman.core import services as core_services
 from mehman.core.models import AccommodationType, Settlement
+from mehman.demo.housing import Homes, load_housing, load_site
 from mehman.demo.intake import load_intake
 from mehman.demo.partners import load_partners
 from mehman.demo.registry import load_registry
@@ -69,15 +71,24 @@ USERS = [
 
 @transaction.atomic
 def load_demo(
-    *, registry: bool = True, partners: bool = True, intake: bool = True
+    *,
+    registry: bool = True,
+    partners: bool = True,
+    intake: bool = True,
+    housing: bool = True,
 ) -> dict[str, int]:
     """Create what is missing of the demo settlement; running it twice changes nothing.
 
     ``registry=False`` leaves out the households (tests of staff pages need none);
     ``partners=False`` leaves out the organisations, volunteers, gifts and what reached
-    households, and ``intake=False`` the applicant households' applications and the
-    waitlist; both need the registry's households (so ``registry=False`` leaves them out
-    too). Without partners, no application names a referring partner.
+    households, ``intake=False`` the applicant households' applications and the
+    waitlist, and ``housing=False`` the site, its units and who lives where, surveys,
+    works and family links; all need the registry's households (so ``registry=False``
+    leaves them out too). Without partners, no application names a referring partner
+    and no work order a funder; without housing, offers name a home in words only.
+
+    The site is laid out and the residents moved in before the intake, so that its offers
+    hold real vacant units; the surveys, works and family links come after it.
     """
     created = {
         "settlements": 0,
@@ -85,6 +96,7 @@ def load_demo(
         "households": 0,
         "organisations": 0,
         "applications": 0,
+        "units": 0,
     }
     by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
     for spec in SETTLEMENTS:
@@ -122,11 +134,21 @@ def load_demo(
             clerk=User.objects.get(username="clerk"),
             caseworker=User.objects.get(username="caseworker"),
         )["organisations"]
+    if registry and housing:
+        created["units"] = load_site(by_code["TJ"], by=User.objects.get(username="housing"))
     if registry and intake:
         created["applications"] = load_intake(
             by_code["TJ"],
             manager=User.objects.get(username="manager"),
             clerk=User.objects.get(username="clerk"),
+            caseworker=User.objects.get(username="caseworker"),
+            homes=Homes(by_code["TJ"]) if housing else None,
+        )
+    if registry and housing:
+        load_housing(
+            by_code["TJ"],
+            officer=User.objects.get(username="housing"),
+            manager=User.objects.get(username="manager"),
             caseworker=User.objects.get(username="caseworker"),
         )
     return created

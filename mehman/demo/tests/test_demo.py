@@ -28,6 +28,7 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "households": 0,
         "organisations": 0,
         "applications": 0,
+        "units": 0,
     }
     assert load_demo(registry=False) == {
         "settlements": 0,
@@ -35,6 +36,7 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "households": 0,
         "organisations": 0,
         "applications": 0,
+        "units": 0,
     }
     assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
     roles = set(User.objects.values_list("role", flat=True))
@@ -52,14 +54,15 @@ def test_the_demo_command_prints_every_login(db, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "80 households" in out
     assert "applications created" in out
+    assert "housing units" in out
     for demo_user in USERS:
         assert demo_user.username in out
     assert DEMO_PASSWORD in out
 
 
 def test_the_demo_settlement_has_its_registry(db):
-    assert load_demo(partners=False, intake=False)["households"] == 1650
-    assert load_demo(partners=False, intake=False)["households"] == 0  # loaded once
+    assert load_demo(partners=False, intake=False, housing=False)["households"] == 1650
+    assert load_demo(partners=False, intake=False, housing=False)["households"] == 0  # once
     tj = Household.objects.filter(settlement__code="TJ")
     assert tj.filter(status=HouseholdStatus.RESIDENT).count() == 1000
     assert tj.filter(status=HouseholdStatus.APPLICANT).count() == 650

@@ -42,7 +42,7 @@ def demo(django_db_setup, django_db_blocker):
         patch.setattr(registry, "RESIDENTS", 150)
         patch.setattr(registry, "APPLICANTS", 10)
         with transaction.atomic():
-            created = load_demo()
+            created = load_demo(housing=False)  # the housing demo spends on works too
             yield created
             transaction.set_rollback(True)
 
@@ -61,7 +61,7 @@ class TestTheDemoPartners:
         )
         assert not Organisation.objects.exclude(settlements__code="TJ").exists()
         assert not Organisation.objects.filter(contacts__isnull=True).exists()
-        assert load_demo()["organisations"] == 0  # loaded once
+        assert load_demo(housing=False)["organisations"] == 0  # loaded once
 
     def test_an_mou_has_expired_and_two_data_sharing_agreements_are_live(self, demo, db):
         assert any(a.state == "expired" for a in _org("Norwegian").agreements.all())

@@ -47,7 +47,7 @@ def test_accepting_through_intake_is_refused_and_changes_nothing(settlement_a, a
 
 
 def test_the_intake_api_refuses_to_admit_a_household_offered_a_unit(settlement_a, alice, mona):
-    offer, application = _offered(settlement_a, alice, mona)
+    _offer, application = _offered(settlement_a, alice, mona)
     url = reverse("api:intake:application_accept", args=[application.reference])
     response = signed_in(mona).post(url, {}, content_type="application/json")
     assert response.status_code == 400

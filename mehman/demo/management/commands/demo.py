@@ -31,7 +31,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo ready: {created['settlements']} settlements, "
                 f"{created['users']} users, {created['households']} households, "
-                f"{created['organisations']} partner organisations and "
+                f"{created['organisations']} partner organisations, "
+                f"{created['units']} housing units and "
                 f"{created['applications']} applications created (existing ones kept)."
             )
         )
