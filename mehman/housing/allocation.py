@@ -1105,7 +1105,29 @@ def optimise(
         improved = _polish(p, best, best_score, time_limit_s * POLISH_SHARE, deadline)
         if improved is not None:
             best, method = improved
-    return _result(p.to_ids(best), candidates, vacancies, weights, started, method)
+    chosen = _rank_order_among_twins(p.to_ids(best), candidates)
+    return _result(chosen, candidates, vacancies, weights, started, method)
+
+
+def _rank_order_among_twins(
+    assignment: dict[int, int], candidates: Sequence[Candidate]
+) -> dict[int, int]:
+    """Households the objective cannot tell apart (same score, size and access need, no
+    family group) take units in waitlist order: a household is never left out while a twin
+    ranked below it is placed. Swapping twins leaves the objective as it was."""
+    solo = sorted((c for c in candidates if not c.group), key=lambda c: (c.rank, c.id))
+    result = dict(assignment)
+    for higher in solo:
+        if higher.id in result:
+            continue
+        twin = (higher.priority, higher.size, higher.needs_access)
+        for lower in reversed(solo):
+            if (lower.rank, lower.id) <= (higher.rank, higher.id):
+                break
+            if lower.id in result and (lower.priority, lower.size, lower.needs_access) == twin:
+                result[higher.id] = result.pop(lower.id)
+                break
+    return result
 
 
 def _rehome(

@@ -372,3 +372,40 @@ def test_empty_batches():
 def test_duplicate_ids_are_refused():
     with pytest.raises(ValueError, match="candidate ids"):
         optimise([household(1, 2), household(1, 3)], [unit(1, 4)])
+
+
+def test_of_two_households_the_objective_cannot_tell_apart_the_higher_ranked_is_placed():
+    twins = [
+        Candidate(id=rank, size=4, priority=300, rank=rank, needs_access=False)
+        for rank in (3, 1, 2)
+    ]
+    result = optimise(twins, [Vacancy(id=10, capacity=4, accessible=False, block="B01")])
+    assert result.assignment == {1: 10}
+    assert result.unplaced == [2, 3]
+
+
+def test_no_household_is_left_out_while_a_lower_ranked_twin_is_placed():
+    for seed in range(40):
+        rng = random.Random(seed)
+        households = [
+            Candidate(
+                id=i,
+                size=rng.choice([3, 4, 5]),
+                priority=rng.choice([300, 500]),
+                rank=i,
+                needs_access=False,
+            )
+            for i in range(1, 13)
+        ]
+        units = [
+            Vacancy(id=100 + j, capacity=rng.choice([4, 5, 6]), accessible=False, block=f"B{j % 3}")
+            for j in range(6)
+        ]
+        result = optimise(households, units, time_limit_s=1)
+        for left_out in (c for c in households if c.id not in result.assignment):
+            assert not any(
+                c.id in result.assignment
+                and c.rank > left_out.rank
+                and (c.priority, c.size) == (left_out.priority, left_out.size)
+                for c in households
+            ), seed
