@@ -38,7 +38,6 @@ from mehman.housing.api.serializers import (
     settlement_query_field,
 )
 from mehman.housing.models import Offer, OfferStatus, Unit
-from mehman.housing.services.offers import fits, waiting
 from mehman.partners.api.serializers import error_responses
 
 
@@ -53,20 +52,12 @@ def _limit(default: int, most: int) -> serializers.IntegerField:
 
 
 def candidates_of(units: Sequence[Unit], limit: int) -> dict[int, list[dict[str, Any]]]:
-    """For each unit, the top-ranked waitlisted households that fit it (the rule of
-    ``services.candidates_for``), reading each settlement's waitlist once."""
-    chosen: dict[int, list[dict[str, Any]]] = {unit.pk: [] for unit in units}
-    for settlement_id in {unit.settlement_id for unit in units}:
-        applications = list(waiting(settlement_id))
-        step_free = services.needs_step_free(a.household_id for a in applications)
-        for unit in (u for u in units if u.settlement_id == settlement_id):
-            for application in applications:
-                needs = application.household_id in step_free
-                if fits(unit, application.household.size, needs):
-                    chosen[unit.pk].append({"application": application, "needs_step_free": needs})
-                    if len(chosen[unit.pk]) >= limit:
-                        break
-    return chosen
+    """For each unit, the top-ranked waitlisted households that fit it."""
+    found = services.candidates_for_units(units, limit=limit)
+    return {
+        pk: [{"application": a, "needs_step_free": needs} for a, needs in pairs]
+        for pk, pairs in found.items()
+    }
 
 
 def offer_response(request: Request, offer: Offer, *, status: int = 200) -> Response:

@@ -4,6 +4,7 @@ from mehman.housing.services.occupancy import current_home, move_in, move_out, t
 from mehman.housing.services.offers import (
     accept_unit_offer,
     candidates_for,
+    candidates_for_units,
     decline_unit_offer,
     lapse_offers,
     needs_step_free,
@@ -45,6 +46,7 @@ __all__ = [
     "approve_work",
     "cancel_work",
     "candidates_for",
+    "candidates_for_units",
     "commit_run",
     "complete_work",
     "create_block",

@@ -6,7 +6,7 @@ acceptance admits the household and moves it in, in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -70,20 +70,29 @@ def waiting(settlement: Settlement | int) -> QuerySet[Application]:
     )
 
 
-def candidates_for(unit: Unit, *, limit: int = 10) -> list[tuple[Application, bool]]:
-    """The top-ranked waitlisted households that fit the unit: all members within its capacity,
-    and a step-free unit for a household that needs one. Each comes with whether it needs one."""
-    applications = list(waiting(unit.settlement_id).filter(household__size__lte=unit.capacity))
-    step_free = needs_step_free(a.household_id for a in applications)
-    chosen: list[tuple[Application, bool]] = []
-    for application in applications:
-        needs = application.household_id in step_free
-        if needs and not unit.step_free:
-            continue
-        chosen.append((application, needs))
-        if len(chosen) >= limit:
-            break
+def candidates_for_units(
+    units: Sequence[Unit], *, limit: int = 10
+) -> dict[int, list[tuple[Application, bool]]]:
+    """For each unit, the top-ranked waitlisted households that fit it: all members within
+    its capacity, and a step-free unit for a household that needs one. Each comes with
+    whether it needs one. Each settlement's waitlist is read once, whatever the units."""
+    chosen: dict[int, list[tuple[Application, bool]]] = {unit.pk: [] for unit in units}
+    for settlement_id in {unit.settlement_id for unit in units}:
+        applications = list(waiting(settlement_id))
+        step_free = needs_step_free(a.household_id for a in applications)
+        for unit in (u for u in units if u.settlement_id == settlement_id):
+            for application in applications:
+                needs = application.household_id in step_free
+                if fits(unit, application.household.size, needs):
+                    chosen[unit.pk].append((application, needs))
+                    if len(chosen[unit.pk]) >= limit:
+                        break
     return chosen
+
+
+def candidates_for(unit: Unit, *, limit: int = 10) -> list[tuple[Application, bool]]:
+    """The top-ranked waitlisted households that fit the unit (see ``candidates_for_units``)."""
+    return candidates_for_units([unit], limit=limit)[unit.pk]
 
 
 def _refuse_unfit(unit: Unit, application: Application) -> None:

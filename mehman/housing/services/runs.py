@@ -40,6 +40,8 @@ from mehman.intake.models import Application, ApplicationStatus
 from mehman.registry.models import HouseholdLink
 
 PROGRESS_KIND = "housing.allocation"
+# Households below the last one placed whose proposal (none, and why) a run keeps.
+NEXT_SHOWN = 10
 
 
 def default_weights() -> allocation.Weights:
@@ -198,6 +200,9 @@ def solve_run(run: AllocationRun, *, reporter: Reporter | None = None) -> Alloca
         "groups_together": _together(best.assignment, candidates, vacancies),
         "greedy_groups_together": _together(baseline.assignment, candidates, vacancies),
     }
+    # Unplaced households worth showing: those ranked above the last one placed, and the
+    # next few on the list (who ask why the run stopped before them).
+    shown_to = _last_placed_rank(best, candidates) + NEXT_SHOWN
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.RUNNING:  # discarded while it was being solved
@@ -213,7 +218,7 @@ def solve_run(run: AllocationRun, *, reporter: Reporter | None = None) -> Alloca
                 reasons=[_reason(r) for r in best.explanations.get(c.id, [])],
             )
             for c in candidates
-            if c.id in best.assignment or c.id in baseline.assignment or _near_top(c, best)
+            if c.id in best.assignment or c.id in baseline.assignment or c.rank <= shown_to
         )
         run.figures = figures
         run.status = RunStatus.PROPOSED
@@ -223,13 +228,9 @@ def solve_run(run: AllocationRun, *, reporter: Reporter | None = None) -> Alloca
     return run
 
 
-def _near_top(candidate: allocation.Candidate, best: allocation.Result) -> bool:
-    """Unplaced households worth showing: those ranked above the last one placed."""
-    ranks = [
-        r.params.get("rank") for rs in best.explanations.values() for r in rs if r.code == "rank"
-    ]
-    last = max((int(r) for r in ranks if r is not None), default=0)
-    return candidate.rank <= last
+def _last_placed_rank(best: allocation.Result, candidates: list[allocation.Candidate]) -> int:
+    rank = {c.id: c.rank for c in candidates}
+    return max((rank[c] for c in best.assignment), default=0)
 
 
 def _reason(reason: allocation.Reason) -> dict[str, Any]:

@@ -425,3 +425,14 @@ def test_a_committed_run_cannot_be_discarded(proposed, mona):
         services.discard_run(run=run, by=mona, reason="Too late")
     assert caught.value.code == "status"
     assert Offer.objects.filter(run=run, status=OfferStatus.OPEN).count() == 2
+
+
+def test_a_run_keeps_the_next_households_below_the_last_placed_with_why(settlement_a, alice, mona):
+    hf.unit(settlement_a, by=mona)
+    ranked = _ranked(settlement_a, alice, mona, 3)
+    run = _solved(services.start_run(settlement=settlement_a, by=mona))
+    kept = {p.application_id: p for p in run.proposals.all()}
+    assert set(kept) == {a.pk for a in ranked}
+    unplaced = [p for p in kept.values() if p.unit_id is None]
+    assert len(unplaced) == 2
+    assert all(p.reasons[0]["code"] == "not_placed" for p in unplaced)

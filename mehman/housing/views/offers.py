@@ -94,9 +94,16 @@ class Candidate:
     ahead: int | None = None
 
 
-def _candidates(unit: Unit, limit: int, *, count_ahead: bool) -> list[Candidate]:
+def _candidates(
+    unit: Unit,
+    limit: int,
+    *,
+    count_ahead: bool,
+    found: list[tuple[Application, bool]] | None = None,
+) -> list[Candidate]:
     """The households of the unit's settlement (in the user's scope with the unit) that fit."""
-    found = services.candidates_for(unit, limit=limit)
+    if found is None:
+        found = services.candidates_for(unit, limit=limit)
     ranks: list[int] = []
     if count_ahead:  # as make_offer counts them: waitlisted households ranked higher
         waitlisted = Application.objects.filter(
@@ -126,11 +133,15 @@ def vacancies(request: AuthenticatedRequest) -> HttpResponse:
     vacant = Unit.objects.vacant().for_user(user).filter(settlement=settlement)
     units = form.filter(vacant.select_related("block").order_by("block__code", "number"))
     page = Paginator(units, PER_PAGE).get_page(request.GET.get("page"))
+    found = services.candidates_for_units(list(page), limit=TOP_ON_VACANCIES)
     context = {
         "settlement": settlement,
         "form": form,
         "page_obj": page,
-        "rows": [(u, _candidates(u, TOP_ON_VACANCIES, count_ahead=False)) for u in page],
+        "rows": [
+            (u, _candidates(u, TOP_ON_VACANCIES, count_ahead=False, found=found[u.pk]))
+            for u in page
+        ],
         "open_offers": Offer.objects.open().for_user(user).filter(settlement=settlement).count(),
         "waiting": Application.objects.for_user(user)
         .filter(settlement=settlement, status=ApplicationStatus.WAITLISTED)
