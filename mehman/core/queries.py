@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import Http404
+
 from mehman.core.figures import Figure, figures_for, totals
 from mehman.core.models import Settlement, TaskProgress, TaskStatus
 
@@ -44,3 +46,15 @@ def home_overview(user: Any) -> HomeOverview:
 
 def settlement_figures(settlement: Settlement) -> list[Figure]:
     return figures_for([settlement.pk])[settlement.pk]
+
+
+def chosen_settlement(user: Any, code: str = "") -> tuple[Settlement, list[Settlement]]:
+    """The active settlement a page is about (``?settlement=CODE``, else the user's first)
+    and the user's active settlements; 404 for a code out of scope or a user with none."""
+    settlements = list(Settlement.objects.for_user(user).filter(is_active=True))
+    chosen = next((s for s in settlements if s.code == code), None) if code else None
+    if chosen is None and not code and settlements:
+        chosen = settlements[0]
+    if chosen is None:
+        raise Http404
+    return chosen, settlements

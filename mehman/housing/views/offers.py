@@ -35,6 +35,7 @@ from mehman.core import dates
 from mehman.core.forms import show_service_error
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404, require_capability
+from mehman.core.queries import chosen_settlement
 from mehman.housing import services
 from mehman.housing.forms.offers import (
     AcceptForm,
@@ -73,13 +74,7 @@ def _settlements(user: User) -> list[Settlement]:
 
 
 def _settlement(request: AuthenticatedRequest) -> tuple[Settlement, list[Settlement]]:
-    """The settlement asked for (``?settlement=CODE``, else the user's first), or 404."""
-    settlements = _settlements(request.user)
-    code = request.GET.get("settlement") or ""
-    chosen = next((s for s in settlements if s.code == code or not code), None)
-    if chosen is None:
-        raise Http404
-    return chosen, settlements
+    return chosen_settlement(request.user, request.GET.get("settlement") or "")
 
 
 # --- Who fits a unit ------------------------------------------------------------------------

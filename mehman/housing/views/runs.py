@@ -35,6 +35,7 @@ from mehman.core import digits
 from mehman.core.forms import show_service_error
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404, require_capability
+from mehman.core.queries import chosen_settlement
 from mehman.housing import reasons, services
 from mehman.housing.forms.runs import (
     CommitRunForm,
@@ -70,14 +71,8 @@ def _require_allocator(request: AuthenticatedRequest) -> None:
 
 
 def _settlement(request: AuthenticatedRequest) -> tuple[Settlement, list[Settlement]]:
-    """The settlement asked for (``?settlement=CODE``, else the user's first)."""
     _require_allocator(request)
-    settlements = list(Settlement.objects.for_user(request.user).filter(is_active=True))
-    code = request.GET.get("settlement") or ""
-    chosen = next((s for s in settlements if s.code == code), None) if code else None
-    if chosen is None and (code or not settlements):
-        raise Http404
-    return chosen or settlements[0], settlements
+    return chosen_settlement(request.user, request.GET.get("settlement") or "")
 
 
 def _run(request: AuthenticatedRequest, reference: str) -> AllocationRun:

@@ -33,6 +33,7 @@ from mehman.accounts.requests import AuthenticatedRequest
 from mehman.core.forms import show_service_error
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404, require_capability
+from mehman.core.queries import chosen_settlement
 from mehman.housing import events as housing_events
 from mehman.housing import queries, services, standards
 from mehman.housing.forms.site import (
@@ -90,17 +91,7 @@ def _data(request: HttpRequest) -> QueryDict | None:
 
 
 def _settlement(request: AuthenticatedRequest) -> tuple[Settlement, list[Settlement]]:
-    """The settlement asked for (``?settlement=CODE``, else the user's first) and the
-    user's settlements; 404 for a settlement out of scope."""
-    settlements = list(Settlement.objects.for_user(request.user).filter(is_active=True))
-    code = request.GET.get("settlement") or ""
-    if code:
-        chosen = next((s for s in settlements if s.code == code), None)
-    else:
-        chosen = settlements[0] if settlements else None
-    if chosen is None:
-        raise Http404
-    return chosen, settlements
+    return chosen_settlement(request.user, request.GET.get("settlement") or "")
 
 
 def _in(name: str, settlement: Settlement) -> str:

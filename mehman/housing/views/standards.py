@@ -9,7 +9,7 @@ household references. A national user picks the settlement with ``?settlement=CO
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from mehman.accounts.requests import AuthenticatedRequest
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404, require_capability
+from mehman.core.queries import chosen_settlement
 from mehman.housing.compliance import compliance
 from mehman.housing.models import Block
 
@@ -24,16 +25,7 @@ LIST_CAP = 50  # units shown in each list (the count says how many there are)
 
 
 def _settlement(request: AuthenticatedRequest) -> tuple[Settlement, list[Settlement]]:
-    """The settlement asked for (``?settlement=CODE``, else the user's first) and the
-    user's settlements; 404 for a settlement out of scope."""
-    settlements = list(Settlement.objects.for_user(request.user).filter(is_active=True))
-    code = request.GET.get("settlement") or ""
-    chosen = next((s for s in settlements if s.code == code), None)
-    if not code and settlements:
-        chosen = settlements[0]
-    if chosen is None:
-        raise Http404
-    return chosen, settlements
+    return chosen_settlement(request.user, request.GET.get("settlement") or "")
 
 
 def _block(request: AuthenticatedRequest, settlement: Settlement) -> Block | None:

@@ -37,6 +37,7 @@ from mehman.core import dates
 from mehman.core.forms import show_service_error
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404, require_capability
+from mehman.core.queries import chosen_settlement
 from mehman.housing import programme as programme_reads
 from mehman.housing import services
 from mehman.housing.checklists import RATING_LABELS, items_for
@@ -574,16 +575,7 @@ def work_spend(request: AuthenticatedRequest, reference: str) -> HttpResponse:
 
 
 def _settlement(request: AuthenticatedRequest) -> tuple[Settlement, list[Settlement]]:
-    """The settlement asked for (``?settlement=CODE``, else the user's first) among the
-    user's; 404 for a settlement out of scope."""
-    settlements = list(Settlement.objects.for_user(request.user).filter(is_active=True))
-    code = request.GET.get("settlement") or ""
-    if not code and settlements:
-        return settlements[0], settlements
-    chosen = next((s for s in settlements if s.code == code), None)
-    if chosen is None:
-        raise Http404
-    return chosen, settlements
+    return chosen_settlement(request.user, request.GET.get("settlement") or "")
 
 
 @require_GET

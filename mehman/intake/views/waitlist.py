@@ -28,6 +28,7 @@ from mehman.accounts.requests import AuthenticatedRequest
 from mehman.core.forms import show_service_error
 from mehman.core.models import Settlement
 from mehman.core.permissions import require_capability
+from mehman.core.queries import chosen_settlement
 from mehman.intake import eligibility, queries, scoring, services
 from mehman.intake.forms.waitlist import RuleForm, WaitlistFilterForm, WeightsForm
 from mehman.intake.models import (
@@ -51,18 +52,10 @@ RANKINGS_SHOWN = 50
 
 
 def _settlement(request: AuthenticatedRequest) -> tuple[Settlement, list[Settlement]]:
-    """The settlement asked for (``?settlement=CODE``, else the user's first) and the
-    user's settlements; 404 for roles without personal records or a settlement out of scope."""
+    """404 for roles without personal records; else ``core.queries.chosen_settlement``."""
     if not request.user.sees_settlement_records:
         raise Http404
-    settlements = list(Settlement.objects.for_user(request.user).filter(is_active=True))
-    code = request.GET.get("settlement") or ""
-    if not code and settlements:
-        return settlements[0], settlements
-    chosen = next((s for s in settlements if s.code == code), None)
-    if chosen is None:
-        raise Http404
-    return chosen, settlements
+    return chosen_settlement(request.user, request.GET.get("settlement") or "")
 
 
 def _with_settlement(name: str, settlement: Settlement) -> str:
