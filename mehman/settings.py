@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mehman.intake",
     "mehman.assistance",
     "mehman.housing",
+    "mehman.residence",
     "mehman.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -215,6 +216,23 @@ MEHMAN_LIVING_SPACE_STANDARD = env_str("MEHMAN_LIVING_SPACE_STANDARD", "living_s
 MEHMAN_CONDITION_STANDARD = env_int("MEHMAN_CONDITION_STANDARD", 70)
 MEHMAN_ALLOCATION_SECONDS = env_int("MEHMAN_ALLOCATION_SECONDS", 5)
 MEHMAN_ALLOCATION_WEIGHTS = json.loads(env_str("MEHMAN_ALLOCATION_WEIGHTS", "{}") or "{}")
+
+# --- Residence: terms, reviews, conversions, messages -----------------------------------
+MEHMAN_TERM_MONTHS = env_int("MEHMAN_TERM_MONTHS", 36)
+MEHMAN_REVIEW_MONTHS = env_int("MEHMAN_REVIEW_MONTHS", 6)
+MEHMAN_REVIEW_NOTICE_DAYS = env_int("MEHMAN_REVIEW_NOTICE_DAYS", 14)
+MEHMAN_MAX_EXTENSIONS = env_int("MEHMAN_MAX_EXTENSIONS", 2)
+MEHMAN_MAX_EXTENSION_MONTHS = env_int("MEHMAN_MAX_EXTENSION_MONTHS", 12)
+MEHMAN_MIN_TERM_MONTHS = env_int("MEHMAN_MIN_TERM_MONTHS", 12)
+MEHMAN_CONVERSION_GRACE_DAYS = env_int("MEHMAN_CONVERSION_GRACE_DAYS", 30)
+MEHMAN_SMS_BACKEND = env_str("MEHMAN_SMS_BACKEND", "mehman.residence.sms.FileBackend")
+MEHMAN_SMS_DIR = Path(env_str("MEHMAN_SMS_DIR", str(DATA_DIR / "sms")))
+# Daily digests to staff go out by e-mail; by default they are written to files.
+EMAIL_BACKEND = env_str("MEHMAN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("MEHMAN_EMAIL_DIR", str(DATA_DIR / "mail"))
+EMAIL_HOST = env_str("MEHMAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MEHMAN_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("MEHMAN_EMAIL_FROM", "mehman@localhost")
 
 AXES_FAILURE_LIMIT = env_int("MEHMAN_LOCKOUT_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEHMAN_LOCKOUT_MINUTES", 30))

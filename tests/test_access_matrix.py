@@ -37,6 +37,11 @@ from tests.matrix_intake_waitlist import ENTRIES as INTAKE_WAITLIST_ENTRIES
 from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
 from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
 from tests.matrix_registry_links import ENTRIES as REGISTRY_LINKS_ENTRIES
+from tests.matrix_residence_conversion import ENTRIES as RESIDENCE_CONVERSION_ENTRIES
+from tests.matrix_residence_documents import ENTRIES as RESIDENCE_DOCUMENTS_ENTRIES
+from tests.matrix_residence_messages import ENTRIES as RESIDENCE_MESSAGES_ENTRIES
+from tests.matrix_residence_terms import ENTRIES as RESIDENCE_TERMS_ENTRIES
+from tests.matrix_residence_terms_api import ENTRIES as RESIDENCE_TERMS_API_ENTRIES
 
 
 def _task_of(user_key: str, *, done: bool = False) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -216,6 +221,11 @@ MATRIX.update(HOUSING_ALLOCATION_ENTRIES)
 MATRIX.update(HOUSING_STANDARDS_ENTRIES)
 MATRIX.update(HOUSING_API_ENTRIES)
 MATRIX.update(REGISTRY_LINKS_ENTRIES)
+MATRIX.update(RESIDENCE_TERMS_ENTRIES)
+MATRIX.update(RESIDENCE_TERMS_API_ENTRIES)
+MATRIX.update(RESIDENCE_CONVERSION_ENTRIES)
+MATRIX.update(RESIDENCE_DOCUMENTS_ENTRIES)
+MATRIX.update(RESIDENCE_MESSAGES_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {

@@ -32,7 +32,15 @@ NATIONAL_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 # capabilities here; views check them with core.permissions.require_capability.
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset(
-        {"registry.edit", "assistance.record", "intake.apply", "housing.view", "housing.answer"}
+        {
+            "registry.edit",
+            "assistance.record",
+            "intake.apply",
+            "housing.view",
+            "housing.answer",
+            "residence.view",
+            "residence.documents",
+        }
     ),
     Role.CASEWORKER: frozenset(
         {
@@ -42,10 +50,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "intake.apply",
             "housing.view",
             "housing.answer",
+            "residence.view",
+            "residence.review",
+            "residence.documents",
+            "residence.message",
         }
     ),
     Role.HOUSING_OFFICER: frozenset(
-        {"housing.view", "housing.manage", "housing.allocate", "housing.answer"}
+        {"housing.view", "housing.manage", "housing.allocate", "housing.answer", "residence.view"}
     ),
     Role.MANAGER: frozenset(
         {
@@ -66,6 +78,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "housing.allocate",
             "housing.answer",
             "housing.commit",
+            "residence.view",
+            "residence.review",
+            "residence.documents",
+            "residence.message",
+            "residence.manage",
         }
     ),
     Role.PARTNER: frozenset({"partners.portal"}),
@@ -90,6 +107,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "housing.allocate",
             "housing.answer",
             "housing.commit",
+            "residence.view",
+            "residence.review",
+            "residence.documents",
+            "residence.message",
+            "residence.manage",
         }
     ),
 }

@@ -109,6 +109,33 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def check_version(record: Any, version: int | None) -> None:
+    """Refuse an edit made on a stale copy of the record (someone saved in between)."""
+    if version is not None and int(version) != record.version:
+        raise ValidationError(
+            _("Someone else changed this record meanwhile. Reload and try again."), code="stale"
+        )
+
+
+def require_text(value: str, field: str, message: Any) -> str:
+    """The text typed for ``field``, trimmed; refused with ``message`` when empty."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: ValidationError(message, code="required")})
+    return text
+
+
+def jsonable(value: Any) -> Any:
+    """A value as a timeline event or history keeps it: dates in ISO, records by name."""
+    if isinstance(value, Model):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
 def save_recorded(instance: Model, by: Any, reason: str = "", *, bump: bool = True) -> None:
     """Save a domain record with a history row naming the user and the reason.
 

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.utils.translation import gettext_lazy as _
-
 from mehman.core import events
 from mehman.core.models import Settlement
-from mehman.core.services import save_recorded
+from mehman.core.services import check_version, jsonable, require_text, save_recorded
 from mehman.housing.models import (
     Facility,
     FacilityEvent,
@@ -25,6 +21,7 @@ from mehman.registry.models import Household, HouseholdEvent
 __all__ = [
     "check_version",
     "household_event",
+    "jsonable",
     "lock_unit",
     "next_serial",
     "require_text",
@@ -52,20 +49,6 @@ def lock_unit(unit: Unit) -> Unit:
     return locked
 
 
-def check_version(record: Any, version: int | None) -> None:
-    if version is not None and int(version) != record.version:
-        raise ValidationError(
-            _("Someone else changed this record meanwhile. Reload and try again."), code="stale"
-        )
-
-
-def require_text(value: str, field: str, message: Any) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: ValidationError(message, code="required")})
-    return text
-
-
 def subject_event(subject: Unit | Facility, kind: events.EventKind, by: Any, **params: Any) -> None:
     if isinstance(subject, Unit):
         events.record(UnitEvent, aggregate=subject, kind=kind, by=by, **params)
@@ -79,13 +62,3 @@ def work_event(order: WorkOrder, kind: events.EventKind, by: Any, **params: Any)
 
 def household_event(household: Household, kind: events.EventKind, by: Any, **params: Any) -> None:
     events.record(HouseholdEvent, aggregate=household, kind=kind, by=by, **params)
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Model):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)

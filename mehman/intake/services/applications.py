@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mehman.core import dates, digits
 from mehman.core.models import Settlement
-from mehman.intake import eligibility
+from mehman.intake import admission, eligibility
 from mehman.intake import events as intake_events
 from mehman.intake.models import (
     AppealSubject,
@@ -431,6 +431,7 @@ def admit(*, application: Application, by: Any, day: date | None = None) -> Appl
             _("Admitted on application %(reference)s") % {"reference": application.reference}
         ),
     )
+    admission.admitted(application, by, application.admitted_on)
     return application
 
 

@@ -13,6 +13,7 @@ from django_stubs_ext import StrOrPromise
 
 from mehman.core import dates
 from mehman.core.models import Settlement
+from mehman.registry import departures
 from mehman.registry import events as registry_events
 from mehman.registry.models import (
     ALLOWED_TRANSITIONS,
@@ -261,6 +262,8 @@ def record_death(
     if household.size == 0:
         household.status = HouseholdStatus.CLOSED
     _save(household, by)
+    if household.size == 0:
+        departures.leaving(household, HouseholdStatus.CLOSED, departures.DEATH, by, died_on)
     return person
 
 
@@ -382,6 +385,8 @@ def record_marriage(
         if origin.size == 0:
             origin.status = HouseholdStatus.CLOSED
         _save(origin, by)
+        if origin.size == 0:
+            departures.leaving(origin, HouseholdStatus.CLOSED, departures.MARRIAGE, by, married_on)
         _refresh_size(target)
         _save(target, by)
         _event(
@@ -501,6 +506,7 @@ def merge_households(
     absorb.merged_into = keep
     _refresh_size(absorb)
     _save(absorb, by, _("Merge"))
+    departures.leaving(absorb, HouseholdStatus.CLOSED, departures.MERGE, by, dates.today())
     _refresh_size(keep)
     _save(keep, by, _("Merge"))
     _event(
@@ -566,5 +572,7 @@ def change_status(*, household: Household, status: str, by: Any, reason: str = "
         )
     household.status = status
     _save(household, by, reason)
+    if status in (HouseholdStatus.DEPARTED, HouseholdStatus.CLOSED):
+        departures.leaving(household, status, departures.STATUS, by, dates.today())
     _event(household, registry_events.STATUS_CHANGED, by, status=status, reason=reason)
     return household

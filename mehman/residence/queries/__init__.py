@@ -1,0 +1,1 @@
+"""Composite reads of residence: worklists, the terms list, digests (one module per topic)."""

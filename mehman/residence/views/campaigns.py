@@ -1,0 +1,5 @@
+"""Residence pages: campaigns."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Residence pages: conditions."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Residence pages: conversion."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Residence pages: documents."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Residence pages: messages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

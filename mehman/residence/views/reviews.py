@@ -1,0 +1,5 @@
+"""Residence pages: reviews."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

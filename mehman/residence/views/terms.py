@@ -1,0 +1,5 @@
+"""Residence pages: terms."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
