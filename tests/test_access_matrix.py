@@ -37,6 +37,7 @@ from tests.matrix_intake_waitlist import ENTRIES as INTAKE_WAITLIST_ENTRIES
 from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
 from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
 from tests.matrix_registry_links import ENTRIES as REGISTRY_LINKS_ENTRIES
+from tests.matrix_residence_conditions import ENTRIES as RESIDENCE_CONDITIONS_ENTRIES
 from tests.matrix_residence_conversion import ENTRIES as RESIDENCE_CONVERSION_ENTRIES
 from tests.matrix_residence_documents import ENTRIES as RESIDENCE_DOCUMENTS_ENTRIES
 from tests.matrix_residence_messages import ENTRIES as RESIDENCE_MESSAGES_ENTRIES
@@ -222,6 +223,7 @@ MATRIX.update(HOUSING_STANDARDS_ENTRIES)
 MATRIX.update(HOUSING_API_ENTRIES)
 MATRIX.update(REGISTRY_LINKS_ENTRIES)
 MATRIX.update(RESIDENCE_TERMS_ENTRIES)
+MATRIX.update(RESIDENCE_CONDITIONS_ENTRIES)
 MATRIX.update(RESIDENCE_TERMS_API_ENTRIES)
 MATRIX.update(RESIDENCE_CONVERSION_ENTRIES)
 MATRIX.update(RESIDENCE_DOCUMENTS_ENTRIES)

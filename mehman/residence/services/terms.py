@@ -568,7 +568,9 @@ def end_term(
 
 def _leave(household: Household, by: Any, day: date) -> None:
     """The household's home is freed for the waitlist."""
-    if Occupancy.objects.filter(household=household, ended_on__isnull=True).exists():
+    home = Occupancy.objects.filter(household=household, ended_on__isnull=True).first()
+    if home is not None:  # a move-in recorded after the exit happened moves out the same day
+        day = max(day, home.started_on)
         move_out(household=household, by=by, end_reason=EndReason.MOVED_OUT, day=day)
 
 
