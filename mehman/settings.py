@@ -233,6 +233,8 @@ EMAIL_FILE_PATH = env_str("MEHMAN_EMAIL_DIR", str(DATA_DIR / "mail"))
 EMAIL_HOST = env_str("MEHMAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MEHMAN_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("MEHMAN_EMAIL_FROM", "mehman@localhost")
+# The address staff open Mehman at: links in e-mails are made from it.
+MEHMAN_SITE_URL = env_str("MEHMAN_SITE_URL", "http://127.0.0.1:8000")
 
 AXES_FAILURE_LIMIT = env_int("MEHMAN_LOCKOUT_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEHMAN_LOCKOUT_MINUTES", 30))
@@ -322,6 +324,12 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "mehman.housing.models.OfferStatus",
         "RunStatusEnum": "mehman.housing.models.RunStatus",
         "TaskStatusEnum": "mehman.core.models.TaskStatus",
+        "TermStatusEnum": "mehman.residence.models.TermStatus",
+        "ReviewStatusEnum": "mehman.residence.models.ReviewStatus",
+        "ConversionStatusEnum": "mehman.residence.models.ConversionStatus",
+        "CampaignStatusEnum": "mehman.residence.models.CampaignStatus",
+        "TargetStatusEnum": "mehman.residence.models.TargetStatus",
+        "MessageStatusEnum": "mehman.residence.models.MessageStatus",
     },
 }
 

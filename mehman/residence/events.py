@@ -126,6 +126,12 @@ CONVERSION_REVERSED = register(
     _("{reference}: {reason}"),
     ("reference", "reason"),
 )
+CONVERSION_DISCARDED = register(
+    "residence.conversion_discarded",
+    _("Conversion discarded"),
+    _("{reference}: {reason}"),
+    ("reference", "reason"),
+)
 CAMPAIGN_OPENED = register(
     "residence.campaign_opened",
     _("Renewal campaign opened"),
@@ -147,6 +153,12 @@ DOCUMENT_RENEWED = register(
 FOLLOWED_UP = register(
     "residence.followed_up",
     _("Renewal followed up"),
+    _("{member}: {campaign}"),
+    ("member", "campaign"),
+)
+RENEWAL_EXCUSED = register(
+    "residence.renewal_excused",
+    _("Not required to renew"),
     _("{member}: {campaign}"),
     ("member", "campaign"),
 )

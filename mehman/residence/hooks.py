@@ -8,8 +8,8 @@ from __future__ import annotations
 def connect() -> None:
     from mehman.intake import admission
     from mehman.registry import departures, panels
-    from mehman.residence.queries.figures import register_figures
     from mehman.residence.panels import household_panel
+    from mehman.residence.queries.figures import register_figures
     from mehman.residence.services.terms import on_household_leaving, start_on_admission
 
     admission.register("residence", start_on_admission)

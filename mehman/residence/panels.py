@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from mehman.core import dates
 from mehman.residence.models import ResidenceTerm
 
 if TYPE_CHECKING:
@@ -27,7 +28,13 @@ def household_panel(request: HttpRequest, household: Household) -> SafeString | 
     return SafeString(
         render_to_string(
             "residence/_household_panel.html",
-            {"terms": terms, "household": household},
+            {
+                "terms": terms,
+                "current": next((term for term in terms if term.is_open), None),
+                "past": [term for term in terms if not term.is_open],
+                "household": household,
+                "today": dates.today(),
+            },
             request=request,
         )
     )
