@@ -408,7 +408,10 @@ def test_a_failure_midway_withdraws_the_terms_already_started(settlement_a, mona
         commit_conversion(run=run, by=mona)
     run.refresh_from_db()
     assert run.status == ConversionStatus.FAILED
-    assert "withdrawn" in run.message
+    assert run.message == translation.gettext(
+        "The conversion stopped because of an error; the terms it had started were "
+        "withdrawn and no household was converted."
+    )
     assert not ResidenceTerm.objects.open().exists()
     # The two chunks committed before the failure were withdrawn; the third rolled back.
     assert ResidenceTerm.objects.filter(status=TermStatus.REVOKED).count() == 200
