@@ -21,6 +21,7 @@ from mehman.demo.housing import Homes, load_housing, load_site
 from mehman.demo.intake import load_intake
 from mehman.demo.partners import load_partners
 from mehman.demo.registry import load_registry
+from mehman.demo.residence import load_residence
 
 DEMO_PASSWORD = "mehman-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
 
@@ -76,6 +77,7 @@ def load_demo(
     partners: bool = True,
     intake: bool = True,
     housing: bool = True,
+    residence: bool = True,
 ) -> dict[str, int]:
     """Create what is missing of the demo settlement; running it twice changes nothing.
 
@@ -83,12 +85,16 @@ def load_demo(
     ``partners=False`` leaves out the organisations, volunteers, gifts and what reached
     households, ``intake=False`` the applicant households' applications and the
     waitlist, and ``housing=False`` the site, its units and who lives where, surveys,
-    works and family links; all need the registry's households (so ``registry=False``
-    leaves them out too). Without partners, no application names a referring partner
-    and no work order a funder; without housing, offers name a home in words only.
+    works and family links, and ``residence=False`` the long-term residents' conversion to
+    terms, their reviews and exits, the documents' expiry dates, the renewal campaign and the
+    text messages (it needs the site: without housing there are no terms either); all need
+    the registry's households (so ``registry=False`` leaves them out too). Without
+    partners, no application names a referring partner and no work order a funder; without
+    housing, offers name a home in words only.
 
     The site is laid out and the residents moved in before the intake, so that its offers
-    hold real vacant units; the surveys, works and family links come after it.
+    hold real vacant units; the surveys, works and family links come after it, and the
+    residence (terms, reviews and exits, which move households out of their homes) last.
     """
     created = {
         "settlements": 0,
@@ -97,6 +103,7 @@ def load_demo(
         "organisations": 0,
         "applications": 0,
         "units": 0,
+        "terms": 0,
     }
     by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
     for spec in SETTLEMENTS:
@@ -151,4 +158,11 @@ def load_demo(
             manager=User.objects.get(username="manager"),
             caseworker=User.objects.get(username="caseworker"),
         )
+    if registry and housing and residence:
+        created["terms"] = load_residence(
+            by_code["TJ"],
+            manager=User.objects.get(username="manager"),
+            caseworker=User.objects.get(username="caseworker"),
+            clerk=User.objects.get(username="clerk"),
+        )["terms"]
     return created

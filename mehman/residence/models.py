@@ -664,7 +664,7 @@ class ResidenceSerial(models.Model):
     """The last serial given to a settlement's terms, conversions or campaigns."""
 
     settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8)
+    kind = models.CharField(max_length=16)  # "term", "conversion", "campaign"
     last = models.PositiveIntegerField(default=0)
 
     class Meta:

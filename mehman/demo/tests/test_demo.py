@@ -29,6 +29,7 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "organisations": 0,
         "applications": 0,
         "units": 0,
+        "terms": 0,
     }
     assert load_demo(registry=False) == {
         "settlements": 0,
@@ -37,6 +38,7 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "organisations": 0,
         "applications": 0,
         "units": 0,
+        "terms": 0,
     }
     assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
     roles = set(User.objects.values_list("role", flat=True))

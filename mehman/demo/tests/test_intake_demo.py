@@ -1,13 +1,10 @@
-"""The demo's intake: the applicant households' applications and the waitlist, loaded once
-for the module on the full demo settlement (it takes a while)."""
+"""The demo's intake: the applicant households' applications and the waitlist, on the full
+demo settlement loaded once for the folder (``conftest.demo``)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-
-import pytest
-from django.db import transaction
 
 from mehman.accounts.models import User
 from mehman.core import dates
@@ -32,16 +29,6 @@ from mehman.registry.models import Household, HouseholdStatus
 S = ApplicationStatus
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo settlement without its site (offers name a home in words; the housing
-    demo's offers of real units are tested in test_housing_demo), rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        created = load_demo(housing=False)
-        yield created
-        transaction.set_rollback(True)
-
-
 def _statuses() -> Counter[str]:
     return Counter(Application.objects.values_list("status", flat=True))
 
@@ -54,7 +41,8 @@ def test_the_applicant_households_stand_where_a_real_intake_would(demo, db):
     assert 30 <= statuses[S.SUBMITTED] <= 50
     assert 20 <= statuses[S.INELIGIBLE] <= 40
     assert 10 <= statuses[S.OFFERED] <= 20
-    assert 2 <= statuses[S.ACCEPTED] <= 6
+    # Those who accepted an offer of a real home were admitted and moved in (the site's demo).
+    assert 2 <= statuses[S.ACCEPTED] + statuses[S.ADMITTED] <= 6
     assert 3 <= statuses[S.WITHDRAWN] <= 10
     assert 3 <= statuses[S.EXPIRED] <= 10
     assert statuses[S.APPEAL] >= 2
@@ -65,9 +53,12 @@ def test_the_applicant_households_stand_where_a_real_intake_would(demo, db):
     assert len(set(households)) == len(households)
     assert (
         not Household.objects.filter(applications__isnull=False)
+        .exclude(applications__status=S.ADMITTED)
         .exclude(status=HouseholdStatus.APPLICANT)
         .exists()
     )
+    admitted = Household.objects.filter(applications__status=S.ADMITTED)
+    assert set(admitted.values_list("status", flat=True)) == {HouseholdStatus.RESIDENT}
 
 
 def test_the_waitlist_is_ranked_one_to_n_without_gaps(demo, db):
@@ -196,7 +187,7 @@ def test_loading_the_demo_again_creates_nothing(demo, db):
         WeightSet.objects.count(),
         _statuses(),
     )
-    again = load_demo(housing=False)
+    again = load_demo()
     assert set(again.values()) == {0}
     assert "applications" in again
     assert before == (

@@ -399,7 +399,7 @@ class Migration(migrations.Migration):
             name='ResidenceSerial',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=8)),
+                ('kind', models.CharField(max_length=16)),
                 ('last', models.PositiveIntegerField(default=0)),
                 ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.settlement')),
             ],

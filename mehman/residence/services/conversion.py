@@ -337,7 +337,7 @@ def prepare_conversion(
 
 def _lock(run: ConversionRun, *statuses: str) -> ConversionRun:
     locked: ConversionRun = (
-        ConversionRun.objects.select_for_update()
+        ConversionRun.objects.select_for_update(of=("self",))  # progress may be missing
         .select_related("settlement", "progress")
         .get(pk=run.pk)
     )
