@@ -44,7 +44,7 @@ class AgreementCondition(BaseModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     text_fa = models.TextField(_("text (Persian)"))
     text_en = models.TextField(_("text (English)"))
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    position = models.PositiveSmallIntegerField(_("order in the list"), default=100)
     standard = models.BooleanField(
         _("in every new agreement"),
         default=True,
@@ -81,7 +81,7 @@ class TermStatus(models.TextChoices):
     EXTENDED = "extended", _("Extended")
     ENDING = "ending", _("Ending")
     ENDED = "ended", _("Ended")
-    REVOKED = "revoked", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked")
 
 
 TERM_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -433,7 +433,7 @@ WATCHED_DOCUMENTS = (
 
 
 class CampaignStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Under way")
     CLOSED = "closed", _("Closed")
 
 
@@ -525,7 +525,7 @@ class CampaignTarget(BaseModel):
         _("status"), max_length=8, choices=TargetStatus.choices, default=TargetStatus.PENDING
     )
     renewed_on = models.DateField(_("renewed on"), null=True, blank=True)
-    contacts = models.PositiveSmallIntegerField(_("contacts"), default=0)
+    contacts = models.PositiveSmallIntegerField(_("times contacted"), default=0)
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     last_outcome = models.CharField(
         _("outcome"), max_length=10, choices=ContactOutcome.choices, blank=True

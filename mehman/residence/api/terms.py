@@ -153,7 +153,7 @@ class TermListApi(ResidenceApi):
             required=False, allow_blank=True, help_text=_("A settlement code, e.g. TJ.")
         )
         status = status_field(
-            [*TermStatus.choices, ("open", _("Open"))],
+            [*TermStatus.choices, ("open", _("Any open term"))],
             "ResidenceTermStatusFilter",
             required=False,
             help_text=_("open: every term still binding its household."),

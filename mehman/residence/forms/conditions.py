@@ -29,7 +29,7 @@ class ConditionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr", "lang": "en"}),
     )
     position = LocalizedIntegerField(
-        label=_("Position"),
+        label=_("Order in the list"),
         min_value=0,
         max_value=32767,
         initial=100,

@@ -32,8 +32,9 @@ class Command(BaseCommand):
                 f"Demo ready: {created['settlements']} settlements, "
                 f"{created['users']} users, {created['households']} households, "
                 f"{created['organisations']} partner organisations, "
-                f"{created['units']} housing units and "
-                f"{created['applications']} applications created (existing ones kept)."
+                f"{created['units']} housing units, "
+                f"{created['applications']} applications and "
+                f"{created['terms']} residence terms created (existing ones kept)."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
