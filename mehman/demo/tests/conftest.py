@@ -21,13 +21,32 @@ from mehman.demo.settlement import load_demo
 HERE = Path(__file__).parent
 
 
+def _group(item: pytest.Item) -> int:
+    """The group pytest-django runs the test in: database tests, then transactional ones
+    (which empty the database after them), then the rest."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in names or "live_server" in names:
+        return 1
+    if marker is not None and marker.kwargs.get("transaction"):
+        return 1
+    return 0 if marker is not None or "db" in names else 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """This folder's tests reading the demo run after its other tests (order otherwise kept)."""
-    slots = [i for i, item in enumerate(items) if Path(str(item.fspath)).parent == HERE]
-    ours = [items[i] for i in slots]
-    ours.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
-    for slot, item in zip(slots, ours, strict=True):
-        items[slot] = item
+    """This folder's tests reading the demo run after its other database tests, and still
+    before any transactional test of the session (which would empty the database under
+    them); each test keeps its group and otherwise its order."""
+    for group in (0, 1, 2):
+        slots = [
+            i
+            for i, item in enumerate(items)
+            if Path(str(item.fspath)).parent == HERE and _group(item) == group
+        ]
+        ours = [items[i] for i in slots]
+        ours.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+        for slot, item in zip(slots, ours, strict=True):
+            items[slot] = item
 
 
 @pytest.fixture(scope="package")

@@ -55,8 +55,9 @@ def test_the_demo_command_prints_every_login(db, capsys, monkeypatch):
     call_command("demo", no_serve=True)
     out = capsys.readouterr().out
     assert "80 households" in out
-    assert "applications created" in out
+    assert "20 applications" in out
     assert "housing units" in out
+    assert "residence terms created" in out
     for demo_user in USERS:
         assert demo_user.username in out
     assert DEMO_PASSWORD in out
