@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO, ClassVar
 
@@ -27,11 +28,12 @@ class SmsError(Exception):
     """The backend could not send the message (the text says why, without personal data)."""
 
 
-class SmsBackend:
-    """Sends one text message; raises ``SmsError`` when it cannot."""
+class SmsBackend(ABC):
+    """The interface of a way to send text messages (a gateway's adapter subclasses it)."""
 
+    @abstractmethod
     def send(self, *, phone: str, body: str) -> None:
-        raise NotImplementedError
+        """Send one text message; raise ``SmsError`` when it cannot."""
 
 
 class ConsoleBackend(SmsBackend):
