@@ -103,7 +103,7 @@ class ReviewFilterForm(forms.Form):
         choices=[
             ("", ANY),
             ("overdue", _("Overdue")),
-            ("fortnight", _("Due this fortnight")),
+            ("fortnight", _("Due within the notice period")),
         ],
     )
     block = forms.ChoiceField(label=_("Block"), required=False, choices=[("", ANY)])

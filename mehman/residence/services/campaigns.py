@@ -189,7 +189,7 @@ def open_campaign(
 def _mark_renewed(target: CampaignTarget, document: IdentityDocument, by: Any) -> None:
     target.status = TargetStatus.RENEWED
     target.renewed = document
-    target.renewed_on = dates.today()
+    target.renewed_on = document.issued_on or dates.today()
     target.follow_up_on = None
     save_recorded(target, by, "Renewed")
     household_event(

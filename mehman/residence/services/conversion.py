@@ -532,7 +532,7 @@ def moved_on(run: ConversionRun) -> QuerySet[ResidenceTerm]:
 def check_reversible(run: ConversionRun) -> None:
     """A committed conversion is reversible until its grace period ends (that day included)
     and as long as none of its terms has moved on."""
-    if run.status != ConversionStatus.COMMITTED:
+    if run.status not in (ConversionStatus.COMMITTED, ConversionStatus.REVERSING):
         raise ValidationError(_("Only a committed conversion can be reversed."), code="status")
     if run.reversible_until is None or dates.today() > run.reversible_until:
         raise ValidationError(
@@ -588,6 +588,7 @@ def reverse_conversion(
     """Within the grace period, a conversion none of whose terms has moved on is undone:
     each of its terms is withdrawn, with the reason."""
     reason = require_text(reason, "reason", _("Say why the conversion is reversed."))
+    refused: ValidationError | None = None
     with transaction.atomic():
         run = _lock(run, ConversionStatus.COMMITTED, ConversionStatus.REVERSING)
         if run.status == ConversionStatus.COMMITTED:
@@ -595,7 +596,19 @@ def reverse_conversion(
             run.status = ConversionStatus.REVERSING
             run.reason = reason[:300]
             save_recorded(run, by, reason)
+        else:
+            # Queued earlier: a term may have moved on since (a review opened meanwhile).
+            try:
+                check_reversible(run)
+            except ValidationError as refusal:
+                run.status = ConversionStatus.COMMITTED
+                run.message = str(refusal.messages[0])[:300]
+                save_recorded(run, by, "Reversal refused")
+                refused = refusal
     reporter = reporter or Reporter(run.progress)
+    if refused is not None:
+        reporter.finish(error=run.message)
+        raise refused
     ids = list(
         run.terms.filter(status=TermStatus.ACTIVE).order_by("pk").values_list("pk", flat=True)
     )

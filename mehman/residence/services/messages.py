@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -89,9 +89,7 @@ def check_placeholders(text: str, field: str) -> None:
 
 def _shown(value: Any) -> str:
     """A value as the message reads it, in the active language: dates in its calendar."""
-    if isinstance(value, datetime):
-        return dates.format_date(value.date())
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime too: format_date reads it in local time
         return dates.format_date(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return digits.localize(value)

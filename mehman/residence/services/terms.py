@@ -8,7 +8,7 @@ limited number of times) or begin the exit. Nothing ends a term but a recorded e
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -379,6 +379,28 @@ def open_review(*, term: ResidenceTerm, by: Any, due_on: date | None = None) -> 
         due_on=due.isoformat(),
     )
     return review
+
+
+def open_due_reviews(*, settlement: Any, on: date | None = None, by: Any = None) -> int:
+    """Reviews are opened as they come within the notice period (``MEHMAN_REVIEW_NOTICE_DAYS``)
+    of their date, so the household is reminded and staff see them in their digest before
+    they fall due; the number opened."""
+    day = on or dates.today()
+    horizon = day + timedelta(days=int(settings.MEHMAN_REVIEW_NOTICE_DAYS))
+    due = (
+        ResidenceTerm.objects.open()
+        .filter(settlement=settlement, next_review_on__lte=horizon)
+        .exclude(pk__in=Review.objects.filter(status=ReviewStatus.OPEN).values("term_id"))
+        .order_by("next_review_on", "id")
+    )
+    opened = 0
+    for term in due:
+        try:
+            open_review(term=term, by=by)
+        except ValidationError:  # closed meanwhile: nothing to review
+            continue
+        opened += 1
+    return opened
 
 
 def _check_extension(term: ResidenceTerm, new_end: date | None, reason: str) -> date:

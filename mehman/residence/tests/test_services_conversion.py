@@ -520,6 +520,19 @@ def test_the_background_reversal_reports_progress(
     assert progress.status == TaskStatus.DONE and progress.result["revoked"] == 5
 
 
+def test_a_queued_reversal_stops_if_a_term_moved_on_meanwhile(committed, mona):
+    started = start_reverse(run=committed, by=mona, reason="duplicate")  # the task not run yet
+    term = committed.terms.order_by("planned_end").first()
+    services.open_review(term=term, by=mona)  # the daily round opened a review since
+    with pytest.raises(ValidationError) as caught:
+        reverse_conversion(run=started, by=mona, reason="duplicate")
+    assert caught.value.code == "moved_on"
+    started.refresh_from_db()
+    assert started.status == ConversionStatus.COMMITTED
+    assert started.message == caught.value.messages[0]
+    assert not committed.terms.filter(status=TermStatus.REVOKED).exists()
+
+
 # --- Discarding ---------------------------------------------------------------------------------
 
 

@@ -455,3 +455,21 @@ def test_a_review_can_take_back_a_begun_exit(resident, mona):
     )
     term.refresh_from_db()
     assert term.status == TermStatus.ACTIVE and term.next_review_on is not None
+
+
+def test_reviews_open_as_they_come_within_the_notice_period(resident, mona, settings):
+    settings.MEHMAN_REVIEW_NOTICE_DAYS = 14
+    term = _term(resident, mona, days_ago=170)  # the six-month review is about ten days away
+    assert dates.today() < term.next_review_on <= dates.today() + timedelta(days=14)
+    assert services.open_due_reviews(settlement=term.settlement) == 1
+    review = Review.objects.get(term=term)
+    assert review.due_on == term.next_review_on  # opened early, due on its own date
+    assert services.open_due_reviews(settlement=term.settlement) == 0
+
+
+def test_a_review_beyond_the_notice_period_is_not_opened_yet(resident, mona, settings):
+    settings.MEHMAN_REVIEW_NOTICE_DAYS = 14
+    term = _term(resident, mona, days_ago=100)
+    assert services.open_due_reviews(settlement=term.settlement) == 0
+    term.refresh_from_db()
+    assert term.status == TermStatus.ACTIVE

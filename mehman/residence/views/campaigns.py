@@ -79,17 +79,18 @@ def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require_capability(user, VIEW)
     settlement, settlements = chosen_settlement(user, request.GET.get("settlement") or "")
-    found = list(
-        Campaign.objects.for_user(user)
-        .filter(settlement=settlement)
-        .order_by("-starts_on", "-id")[:PER_PAGE]
-    )
+    page = Paginator(
+        Campaign.objects.for_user(user).filter(settlement=settlement).order_by("-starts_on", "-id"),
+        PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    found = list(page)
     tallies = campaign_tallies(found)
     rows = [(campaign, tallies[campaign.pk]) for campaign in found]
     context = {
         "settlement": settlement,
         "settlements": settlements,
         "rows": rows,
+        "page_obj": page,
         "can_manage": user.has_capability(MANAGE),
     }
     return render(request, "residence/campaigns.html", context)

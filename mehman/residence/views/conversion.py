@@ -25,12 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mehman.accounts.requests import AuthenticatedRequest
-from mehman.core import dates
+from mehman.core import dates, digits
 from mehman.core.forms import show_service_error
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.core.queries import chosen_settlement
-from mehman.registry.models import Household, HouseholdStatus
 from mehman.residence.forms.conversion import (
     CommitForm,
     ConversionFilterForm,
@@ -39,6 +38,7 @@ from mehman.residence.forms.conversion import (
 )
 from mehman.residence.models import ConversionRun, ConversionStatus, Priority
 from mehman.residence.queries.conversion import quarter_counts, schedule_sample
+from mehman.residence.queries.documents import blocks_of
 from mehman.residence.services import conversion as services
 
 MANAGE = "residence.manage"
@@ -62,20 +62,8 @@ def _run(request: AuthenticatedRequest, reference: str) -> ConversionRun:
             "settlement", "progress", "created_by", "committed_by", "reversed_by"
         ),
         request.user,
-        reference=reference.strip().upper(),
+        reference=digits.to_ascii(reference).strip().upper(),
     )
-
-
-def _blocks(settlement: Settlement) -> list[str]:
-    """The blocks the settlement's resident households live in."""
-    found = (
-        Household.objects.filter(settlement=settlement, status=HouseholdStatus.RESIDENT)
-        .exclude(block="")
-        .order_by("block")
-        .values_list("block", flat=True)
-        .distinct()
-    )
-    return list(found)
 
 
 def _list_url(settlement: Settlement) -> str:
@@ -114,7 +102,7 @@ def conversions(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def conversion_new(request: AuthenticatedRequest) -> HttpResponse:
     settlement, settlements = _settlement(request)
-    form = ConversionForm(_data(request), blocks=_blocks(settlement))
+    form = ConversionForm(_data(request), blocks=blocks_of(request.user, settlement))
     if request.method == "POST" and form.is_valid():
         try:
             run = services.prepare_conversion(
@@ -146,7 +134,7 @@ def _eligible(settlement: Settlement, filters: dict[str, Any]) -> int | None:
 def conversion_count(request: AuthenticatedRequest) -> HttpResponse:
     """The live count of the households the filters choose (an htmx fragment)."""
     settlement, _settlements = _settlement(request)
-    form = ConversionFilterForm(request.GET, blocks=_blocks(settlement))
+    form = ConversionFilterForm(request.GET, blocks=blocks_of(request.user, settlement))
     context = {"eligible": _eligible(settlement, form.valid_filters())}
     return render(request, "residence/conversion_new.html#count", context)
 

@@ -86,6 +86,8 @@ def expiring_documents(request: AuthenticatedRequest) -> HttpResponse:
         block=chosen["block"],
     )
     if request.GET.get("format") == "csv":
+        # Names and document numbers leave Mehman only with the export capability.
+        require_capability(user, "registry.export")
         return _csv(groups)
     counts = expiry_counts(
         user, settlement=settlement, doc_type=chosen["doc_type"], block=chosen["block"]

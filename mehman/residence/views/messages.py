@@ -32,8 +32,8 @@ VIEW, MESSAGE, MANAGE = "residence.view", "residence.message", "residence.manage
 PER_PAGE = 50
 
 
-def _active_templates() -> list[MessageTemplate]:
-    return list(MessageTemplate.objects.filter(is_active=True).order_by("code"))
+def _active_templates(user: object) -> list[MessageTemplate]:
+    return list(MessageTemplate.objects.for_user(user).filter(is_active=True).order_by("code"))
 
 
 @require_GET
@@ -48,7 +48,7 @@ def digest(request: AuthenticatedRequest) -> HttpResponse:
 def message_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require_capability(user, MESSAGE)
-    templates = list(MessageTemplate.objects.order_by("code"))
+    templates = list(MessageTemplate.objects.for_user(user).order_by("code"))
     form = MessageFilterForm(request.GET or None, templates=templates)
     found = TextMessage.objects.for_user(user).select_related("household")
     page = Paginator(form.filter(found.order_by("-created_at", "-id")), PER_PAGE).get_page(
@@ -68,7 +68,7 @@ def message_new(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     household = get_for_user_or_404(
         Household.objects.select_related("head", "settlement"), user, reference=reference
     )
-    form = MessageForm(request.POST or None, templates=_active_templates())
+    form = MessageForm(request.POST or None, templates=_active_templates(request.user))
     preview = ""
     if request.method == "POST" and form.is_valid():
         fields = {

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 from django_stubs_ext import StrOrPromise
 
 from mehman.accounts.requests import AuthenticatedRequest
-from mehman.core import dates, pdf
+from mehman.core import dates, digits, pdf
 from mehman.core.forms import show_service_error
 from mehman.core.permissions import get_for_user_or_404, require_capability
 from mehman.core.queries import chosen_settlement
@@ -63,7 +63,7 @@ def term_of(request: AuthenticatedRequest, reference: str) -> ResidenceTerm:
             "settlement", "household__head", "application", "conversion"
         ),
         request.user,
-        reference=reference.strip().upper(),
+        reference=digits.to_ascii(reference).strip().upper(),
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
@@ -14,7 +13,6 @@ from mehman.core import dates
 from mehman.core.models import Settlement
 from mehman.core.progress import Reporter
 from mehman.residence import services
-from mehman.residence.models import ResidenceTerm, Review, ReviewStatus
 from mehman.residence.services import digests
 from mehman.residence.services import messages as message_services
 
@@ -69,7 +67,7 @@ class Command(BaseCommand):
             raise CommandError(f"Not a date (YYYY-MM-DD): {text!r}.") from None
 
     def run(self, settlement: Settlement, day: date, *, sms: bool) -> str:
-        opened = self.open_reviews(settlement, day)
+        opened = services.open_due_reviews(settlement=settlement, on=day)
         line = gettext("%(settlement)s: %(opened)s reviews opened.") % {
             "settlement": settlement.code,
             "opened": opened,
@@ -91,21 +89,3 @@ class Command(BaseCommand):
                 "no_phone": counts["no_phone"],
             }
         )
-
-    def open_reviews(self, settlement: Settlement, day: date) -> int:
-        """Open terms whose next review has come, without an open review, get one."""
-        open_reviews = Review.objects.filter(status=ReviewStatus.OPEN).values("term_id")
-        due = (
-            ResidenceTerm.objects.open()
-            .filter(settlement=settlement, next_review_on__lte=day)
-            .exclude(pk__in=open_reviews)
-            .order_by("next_review_on", "id")
-        )
-        opened = 0
-        for term in due:
-            try:
-                services.open_review(term=term, by=None)
-            except ValidationError:  # closed meanwhile: nothing to review
-                continue
-            opened += 1
-        return opened
