@@ -21,22 +21,22 @@ _NO_RESIDENCE = ("vera", "nasrin")
 _REVIEWERS_ONLY = ("alice", "vera", "nasrin")
 
 
-def _term(people: dict[str, Any]) -> ResidenceTerm:
+def term_in_a(people: dict[str, Any]) -> ResidenceTerm:
     household = housing_factories.resident(people["settlement_a"], by=people["mona"])
     return services.start_term(household=household, by=people["mona"])
 
 
-def _term_of_a(people: dict[str, Any]) -> dict[str, Any]:
-    return {"reference": _term(people).reference}
+def term_of_a(people: dict[str, Any]) -> dict[str, Any]:
+    return {"reference": term_in_a(people).reference}
 
 
-def _ending_term_of_a(people: dict[str, Any]) -> dict[str, Any]:
-    term = services.begin_exit(term=_term(people), by=people["mona"], reason="Returning home")
+def ending_term_of_a(people: dict[str, Any]) -> dict[str, Any]:
+    term = services.begin_exit(term=term_in_a(people), by=people["mona"], reason="Returning home")
     return {"reference": term.reference}
 
 
 def _signed_term_of_a(people: dict[str, Any]) -> dict[str, Any]:
-    term = _term(people)
+    term = term_in_a(people)
     scan = SimpleUploadedFile("agreement.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
     services.record_agreement(term=term, by=people["mona"], signed_on=term.started_on, scan=scan)
     return {"reference": term.reference}
@@ -50,14 +50,14 @@ def _resident_of_a(people: dict[str, Any]) -> dict[str, Any]:
 ENTRIES: dict[str, Entry] = {
     "residence:terms": Entry(also_hidden_from=_NO_RESIDENCE),
     "residence:reviews": Entry(also_hidden_from=_NO_RESIDENCE),
-    "residence:term": Entry(kwargs=_term_of_a, also_hidden_from=_NO_RESIDENCE),
+    "residence:term": Entry(kwargs=term_of_a, also_hidden_from=_NO_RESIDENCE),
     "residence:term_new": Entry(kwargs=_resident_of_a, also_hidden_from=_REVIEWERS_ONLY),
-    "residence:agreement": Entry(kwargs=_term_of_a, also_hidden_from=_NO_RESIDENCE),
+    "residence:agreement": Entry(kwargs=term_of_a, also_hidden_from=_NO_RESIDENCE),
     "residence:agreement_scan": Entry(kwargs=_signed_term_of_a, also_hidden_from=_NO_RESIDENCE),
-    "residence:agreement_sign": Entry(kwargs=_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
-    "residence:term_conditions": Entry(kwargs=_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
-    "residence:term_plan": Entry(kwargs=_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
-    "residence:review": Entry(kwargs=_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
-    "residence:begin_exit": Entry(kwargs=_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
-    "residence:term_end": Entry(kwargs=_ending_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
+    "residence:agreement_sign": Entry(kwargs=term_of_a, also_hidden_from=_REVIEWERS_ONLY),
+    "residence:term_conditions": Entry(kwargs=term_of_a, also_hidden_from=_REVIEWERS_ONLY),
+    "residence:term_plan": Entry(kwargs=term_of_a, also_hidden_from=_REVIEWERS_ONLY),
+    "residence:review": Entry(kwargs=term_of_a, also_hidden_from=_REVIEWERS_ONLY),
+    "residence:begin_exit": Entry(kwargs=term_of_a, also_hidden_from=_REVIEWERS_ONLY),
+    "residence:term_end": Entry(kwargs=ending_term_of_a, also_hidden_from=_REVIEWERS_ONLY),
 }

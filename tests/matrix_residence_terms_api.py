@@ -11,55 +11,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from mehman.housing.tests import factories as housing_factories
 from mehman.residence import services
-from mehman.residence.models import ResidenceTerm
 from tests.matrix_entry import Entry
+from tests.matrix_residence_terms import ending_term_of_a, term_in_a, term_of_a
 
 _NO_RESIDENCE = ("vera", "nasrin")
 _REVIEWERS_ONLY = ("alice", "vera", "nasrin")
 
 
-def _term(people: dict[str, Any]) -> ResidenceTerm:
-    household = housing_factories.resident(people["settlement_a"], by=people["mona"])
-    return services.start_term(household=household, by=people["mona"])
-
-
-def _term_of_a(people: dict[str, Any]) -> dict[str, Any]:
-    return {"reference": _term(people).reference}
-
-
 def _review_of_a(people: dict[str, Any]) -> dict[str, Any]:
-    review = services.open_review(term=_term(people), by=people["mona"])
+    review = services.open_review(term=term_in_a(people), by=people["mona"])
     return {"uuid": review.uuid}
 
 
 ENTRIES: dict[str, Entry] = {
     "api:residence:term_list": Entry(api=True, also_hidden_from=_NO_RESIDENCE),
-    "api:residence:term_detail": Entry(api=True, kwargs=_term_of_a, also_hidden_from=_NO_RESIDENCE),
+    "api:residence:term_detail": Entry(api=True, kwargs=term_of_a, also_hidden_from=_NO_RESIDENCE),
     "api:residence:term_agreement": Entry(
         api=True,
-        kwargs=_term_of_a,
+        kwargs=term_of_a,
         method="post",
         insider_status=400,  # reached: the signed date is missing
         also_hidden_from=_REVIEWERS_ONLY,
     ),
     "api:residence:term_conditions": Entry(
-        api=True, kwargs=_term_of_a, also_hidden_from=_NO_RESIDENCE
+        api=True, kwargs=term_of_a, also_hidden_from=_NO_RESIDENCE
     ),
-    "api:residence:term_reviews": Entry(
-        api=True, kwargs=_term_of_a, also_hidden_from=_NO_RESIDENCE
-    ),
+    "api:residence:term_reviews": Entry(api=True, kwargs=term_of_a, also_hidden_from=_NO_RESIDENCE),
     "api:residence:term_begin_exit": Entry(
         api=True,
-        kwargs=_term_of_a,
+        kwargs=term_of_a,
         method="post",
         insider_status=400,  # reached: the reason is missing
         also_hidden_from=_REVIEWERS_ONLY,
     ),
     "api:residence:term_end": Entry(
         api=True,
-        kwargs=_term_of_a,
+        kwargs=ending_term_of_a,
         method="post",
         insider_status=400,  # reached: the exit is missing
         also_hidden_from=_REVIEWERS_ONLY,

@@ -15,6 +15,7 @@ from typing import Final, Literal
 import jdatetime
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 from mehman.core import digits
 
@@ -55,6 +56,10 @@ JALALI_MONTHS_LATIN: Final = (
     "Bahman",
     "Esfand",
 )
+
+# The Jalali year's quarters are its seasons, from Farvardin (spring) on.
+JALALI_SEASONS_FA: Final = ("بهار", "تابستان", "پاییز", "زمستان")
+JALALI_SEASONS_LATIN: Final = ("Bahar", "Tabestan", "Paeez", "Zemestan")
 
 AGE_BRACKETS: Final = ("0-4", "5-11", "12-17", "18-59", "60+")
 AGE_UNKNOWN: Final = "unknown"
@@ -207,3 +212,25 @@ def add_months(day: date, months: int) -> date:
     following = date(year + (month == 12), month % 12 + 1, 1)
     last = (following - date.resolution).day
     return date(year, month, min(day.day, last))
+
+
+def quarter_of(day: date, calendar: str | None = None) -> tuple[int, int]:
+    """The year and quarter (0–3) of ``day`` in the reader's calendar (Jalali: its seasons)."""
+    if _resolve_calendar(calendar) == JALALI:
+        jalali = to_jalali(day)
+        return int(jalali.year), (int(jalali.month) - 1) // 3
+    return day.year, (day.month - 1) // 3
+
+
+def quarter_label(year: int, quarter: int, calendar: str | None = None) -> str:
+    """A quarter as the reader names it: «بهار ۱۴۰۶» in Jalali, "2027 Q1" in Gregorian."""
+    if _resolve_calendar(calendar) == JALALI:
+        names = JALALI_SEASONS_FA if _is_persian() else JALALI_SEASONS_LATIN
+        return f"{names[quarter]} {digits.localize_digits(str(year))}"
+    return str(
+        _("%(year)s Q%(quarter)s")
+        % {
+            "year": digits.localize_digits(str(year)),
+            "quarter": digits.localize_digits(str(quarter + 1)),
+        }
+    )

@@ -80,7 +80,7 @@ def update_settlement(
             code="stale",
         )
     changed = {
-        name: [_jsonable(getattr(locked, name)), _jsonable(value)]
+        name: [jsonable(getattr(locked, name)), jsonable(value)]
         for name, value in changes.items()
         if getattr(locked, name) != value
     }
@@ -103,10 +103,6 @@ def update_settlement(
         reason=reason,
     )
     return locked
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def check_version(record: Any, version: int | None) -> None:

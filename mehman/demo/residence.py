@@ -293,7 +293,7 @@ def _live(demo: Residence, term: ResidenceTerm, role: str, *, record_exit: bool)
             return
         if role == "due_soon" and step == 1:
             # Held two months late, so the next one falls due within two weeks.
-            held = dates.add_months(today + timedelta(days=rng.randint(2, 13)), -6)
+            held = dates.add_months(today + timedelta(days=rng.randint(2, 13)), -term.review_months)
         else:
             held = demo.before_today(due + timedelta(days=rng.randint(-5, 20)))
         held = max(held, term.started_on + timedelta(days=1))

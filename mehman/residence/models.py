@@ -234,11 +234,6 @@ class ResidenceTerm(BaseModel):
     def is_open(self) -> bool:
         return self.status in OPEN_TERM_STATUSES
 
-    def months_planned(self) -> int:
-        return (self.planned_end.year - self.started_on.year) * 12 + (
-            self.planned_end.month - self.started_on.month
-        )
-
     def days_left(self) -> int:
         return (self.planned_end - dates.today()).days
 

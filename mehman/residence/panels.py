@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from mehman.core import dates
+from mehman.registry.models import HouseholdStatus
 from mehman.residence.models import ResidenceTerm
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def household_panel(request: HttpRequest, household: Household) -> SafeString | 
     terms = list(
         ResidenceTerm.objects.for_user(user).filter(household=household).order_by("-started_on")
     )
-    if not terms and household.status != "resident":
+    if not terms and household.status != HouseholdStatus.RESIDENT:
         return None
     return SafeString(
         render_to_string(

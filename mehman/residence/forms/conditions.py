@@ -43,9 +43,7 @@ class ConditionForm(forms.Form):
     )
 
     def details(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in ("text_fa", "text_en", "position", "standard")
-        }
+        return {name: self.cleaned_data[name] for name in DETAILS}
 
 
 class NewConditionForm(ConditionForm):
@@ -64,10 +62,7 @@ class EditConditionForm(ConditionForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, condition: AgreementCondition, **kwargs: Any) -> None:
-        initial = {
-            name: getattr(condition, name)
-            for name in ("text_fa", "text_en", "position", "standard")
-        }
+        initial = {name: getattr(condition, name) for name in DETAILS}
         initial["version"] = condition.version
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)

@@ -7,14 +7,14 @@ Items name households by reference and documents by type: no names, no specific 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -47,12 +47,13 @@ VIEW, REVIEW, DOCUMENTS, MANAGE = (
 ITEMS_SHOWN = 10
 
 # The worklists a section links to, by the names their pages may have (the first that exists).
-WORKLISTS: dict[str, tuple[str, ...]] = {
-    "reviews": ("residence:reviews", "residence:reviews_due"),
-    "terms": ("residence:terms",),
-    "documents": ("residence:expiring", "residence:documents", "residence:expiry"),
-    "follow_ups": ("residence:follow_ups", "residence:campaigns"),
-    "conversions": ("residence:conversions",),
+# The page with the whole list of each kind of thing due.
+WORKLISTS: dict[str, str] = {
+    "reviews": "residence:reviews",
+    "terms": "residence:terms",
+    "documents": "residence:documents",
+    "follow_ups": "residence:campaigns",
+    "conversions": "residence:conversions",
 }
 
 
@@ -94,20 +95,8 @@ class Due:
         return [section for section in self.sections if section.count]
 
 
-def url_of(names: Sequence[str], *args: Any) -> str:
-    """The path of the first of ``names`` that exists ("" if none does)."""
-    for name in names:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def _term_url(term: ResidenceTerm) -> str:
-    return url_of(("residence:term",), term.reference) or url_of(
-        ("registry:household",), term.household.reference
-    )
+    return reverse("residence:term", args=[term.reference])
 
 
 def _section(
@@ -119,7 +108,7 @@ def _section(
 ) -> Section:
     count = rows.count()
     items = [item(row) for row in rows[:ITEMS_SHOWN]] if count else []
-    return Section(key, title, count, items, url_of(WORKLISTS[worklist]))
+    return Section(key, title, count, items, reverse(WORKLISTS[worklist]))
 
 
 def _reviews(user: Any, on: date) -> Section:
@@ -192,7 +181,7 @@ def _document_item(on: date) -> Callable[[IdentityDocument], Item]:
             household.reference,
             str(DocumentType(document.doc_type).label),
             expires,
-            url_of(("registry:household",), household.reference),
+            reverse("registry:household", args=[household.reference]),
             expires is not None and expires < on,
         )
 
@@ -203,7 +192,7 @@ def _documents(user: Any, on: date) -> tuple[Section, Section]:
     """As the expiring-documents worklist counts them (each member's latest of each type)."""
     found = expiry_counts(user, on)
     latest = current_documents(user).select_related("individual__household")
-    worklist = url_of(WORKLISTS["documents"])
+    worklist = reverse(WORKLISTS["documents"])
     expired = Section(
         "documents_expired",
         _("Documents expired"),
@@ -249,8 +238,7 @@ def _follow_ups(user: Any, on: date) -> Section:
             target.household.reference,
             campaign.reference,
             target.follow_up_on,
-            url_of(("residence:campaign",), campaign.reference)
-            or url_of(("registry:household",), target.household.reference),
+            reverse("residence:campaign", args=[campaign.reference]),
             target.follow_up_on is not None and target.follow_up_on < on,
         )
 
@@ -270,7 +258,7 @@ def _conversions(user: Any, on: date) -> Section:
             ngettext("%(count)s household", "%(count)s households", run.households)
             % {"count": digits.localize(run.households)},
             run.reversible_until,
-            url_of(("residence:conversion",), run.reference),
+            reverse("residence:conversion", args=[run.reference]),
         )
 
     return _section("conversions", _("Conversions still reversible"), rows, item, "conversions")

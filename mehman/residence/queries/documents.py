@@ -59,8 +59,16 @@ class HouseholdDocuments:
 
 
 def current_documents(user: Any, *, doc_type: str = "") -> QuerySet[IdentityDocument]:
-    """The documents followed for the user: of a watched type, with an expiry, each the last
-    to expire of its member and type, held by an active member of a resident household."""
+    """The documents followed, in the user's scope (see ``followed_documents``)."""
+    return followed_documents(IdentityDocument.objects.for_user(user), doc_type=doc_type)
+
+
+def followed_documents(
+    source: QuerySet[IdentityDocument], *, doc_type: str = ""
+) -> QuerySet[IdentityDocument]:
+    """The documents of ``source`` that are followed: of a watched type, with an expiry, each
+    the last to expire of its member and type (a renewed card replaces the old one), held by
+    an active member of a resident household."""
     types = [doc_type] if doc_type else list(WATCHED_DOCUMENTS)
     later = IdentityDocument.objects.filter(
         individual=OuterRef("individual"),
@@ -70,8 +78,7 @@ def current_documents(user: Any, *, doc_type: str = "") -> QuerySet[IdentityDocu
         Q(expires_on__gt=OuterRef("expires_on"))
         | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
     )
-    scoped: QuerySet[IdentityDocument] = IdentityDocument.objects.for_user(user)
-    return scoped.filter(
+    return source.filter(
         doc_type__in=types,
         expires_on__isnull=False,
         individual__status=IndividualStatus.ACTIVE,

@@ -6,14 +6,13 @@ from typing import Any
 
 from mehman.core import events
 from mehman.core.models import Settlement, SettlementEvent
-from mehman.core.services import check_version, jsonable, require_text, save_recorded
+from mehman.core.services import check_version, require_text, save_recorded
 from mehman.registry.models import Household, HouseholdEvent
 from mehman.residence.models import ResidenceSerial
 
 __all__ = [
     "check_version",
     "household_event",
-    "jsonable",
     "next_reference",
     "require_text",
     "save_recorded",

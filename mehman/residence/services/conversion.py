@@ -237,7 +237,7 @@ def household_features(households: QuerySet[Household], on: date) -> dict[int, s
         household__in=ids, status=IndividualStatus.ACTIVE, birth_date__isnull=False
     ).values_list("household_id", "birth_date")
     for pk, birth in members:
-        if birth is None or birth > on:  # born after the start: not counted
+        if birth is None or birth > on:  # (never None: filtered) born after the start
             continue
         age = dates.age_on(birth, on)
         if 6 <= age <= 17:

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -26,14 +25,12 @@ from mehman.core.models import Settlement
 from mehman.registry.models import (
     DocumentType,
     Household,
-    HouseholdStatus,
     IdentityDocument,
     IndividualStatus,
 )
 from mehman.residence import events as residence_events
 from mehman.residence import sms
 from mehman.residence.models import (
-    WATCHED_DOCUMENTS,
     MessageStatus,
     MessageTemplate,
     ResidenceTerm,
@@ -42,6 +39,7 @@ from mehman.residence.models import (
     TermStatus,
     TextMessage,
 )
+from mehman.residence.queries.documents import followed_documents
 from mehman.residence.services._common import (
     check_version,
     household_event,
@@ -279,28 +277,6 @@ def notice_days() -> int:
     return int(settings.MEHMAN_REVIEW_NOTICE_DAYS)
 
 
-def latest_watched_documents(
-    documents: QuerySet[IdentityDocument] | None = None,
-) -> QuerySet[IdentityDocument]:
-    """Each resident member's latest document of each watched type (a renewed card replaces
-    the old one), from ``documents`` (all by default)."""
-    newer = IdentityDocument.objects.filter(
-        individual=OuterRef("individual"),
-        doc_type=OuterRef("doc_type"),
-        expires_on__isnull=False,
-    ).filter(
-        Q(expires_on__gt=OuterRef("expires_on"))
-        | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
-    )
-    source = IdentityDocument.objects.all() if documents is None else documents
-    return source.filter(
-        doc_type__in=WATCHED_DOCUMENTS,
-        expires_on__isnull=False,
-        individual__status=IndividualStatus.ACTIVE,
-        individual__household__status=HouseholdStatus.RESIDENT,
-    ).exclude(Exists(newer))
-
-
 def _remind(
     counts: dict[str, int],
     kind: str,
@@ -356,18 +332,14 @@ def queue_reminders(*, settlement: Settlement, on: date, by: Any = None) -> dict
             key=f"term-end:{term.uuid}:{term.planned_end.isoformat()}",
             context={"date": term.planned_end},
         )
-    documents = latest_watched_documents().filter(
+    documents = followed_documents(IdentityDocument.objects.all()).filter(
         individual__household__settlement=settlement,
         expires_on__gte=on,
         expires_on__lte=on + timedelta(days=DOCUMENT_EXPIRING_DAYS),
     )
-    seen: set[tuple[int, str]] = set()
     for document in documents.select_related("individual__household__head").order_by(
         "expires_on", "id"
     ):
-        if (document.individual_id, document.doc_type) in seen:
-            continue
-        seen.add((document.individual_id, document.doc_type))
         _remind(
             counts,
             "document_expiring",

@@ -21,6 +21,7 @@ from mehman.core import dates
 from mehman.housing.models import EndReason, Occupancy
 from mehman.housing.services import move_out
 from mehman.intake.models import Application
+from mehman.registry import departures
 from mehman.registry import services as registry_services
 from mehman.registry.models import Household, HouseholdStatus
 from mehman.residence import events as residence_events
@@ -550,13 +551,12 @@ def end_term(
     its exit has begun; the household leaves its home and the settlement with it."""
     term = lock_term(term)
     check_version(term, expected_version)
+    _require_open(term)
     if term.status != TermStatus.ENDING:
-        if term.is_open:
-            raise ValidationError(
-                _("Begin the exit first (at a review, or with a reason), then record it."),
-                code="not_ending",
-            )
-        _require_open(term)
+        raise ValidationError(
+            _("Begin the exit first (at a review, or with a reason), then record it."),
+            code="not_ending",
+        )
     if exit_reason not in ExitReason.values:
         _refuse("exit_reason", _("Say how the household left."), "required")
     if exit_on is None:
@@ -599,9 +599,9 @@ def _leave(household: Household, by: Any, day: date) -> None:
 # --- Households leaving the registry --------------------------------------------------------
 
 _CAUSE_EXITS = {
-    "death": ExitReason.DECEASED,
-    "marriage": ExitReason.JOINED_HOUSEHOLD,
-    "merge": ExitReason.JOINED_HOUSEHOLD,
+    departures.DEATH: ExitReason.DECEASED,
+    departures.MARRIAGE: ExitReason.JOINED_HOUSEHOLD,
+    departures.MERGE: ExitReason.JOINED_HOUSEHOLD,
 }
 
 
@@ -628,11 +628,11 @@ def on_household_leaving(household: Household, status: str, cause: str, by: Any,
         review.status = ReviewStatus.DONE
         review.held_on = day
         review.decision = Decision.BEGIN_EXIT
-        review.reason = str(dict(ExitReason.choices)[exit_reason])
+        review.reason = str(ExitReason(exit_reason).label)
         save_recorded(review, by, "Closed by the exit")
     if term.status != TermStatus.ENDING:
         term.next_review_on = None
-        _transition(term, TermStatus.ENDING, by, str(dict(ExitReason.choices)[exit_reason]))
+        _transition(term, TermStatus.ENDING, by, str(ExitReason(exit_reason).label))
     exit_on = max(min(day, dates.today()), term.started_on)
     end_term(term=term, by=by, exit_reason=exit_reason, exit_on=exit_on, depart=False)
     _leave(household, by, exit_on)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -95,7 +96,7 @@ def test_a_caseworker_sees_reviews_terms_and_documents_due(carla, due_in_a):
     item = reviews.items[0]
     assert item.label == due_in_a["review"].term.reference
     assert item.overdue
-    assert item.url  # the term's page, or the household's
+    assert item.url == reverse("residence:term", args=[item.label])
 
 
 def test_a_clerk_sees_documents_and_follow_ups_but_not_reviews(alice, due_in_a):

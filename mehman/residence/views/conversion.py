@@ -101,7 +101,7 @@ def conversions(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def conversion_new(request: AuthenticatedRequest) -> HttpResponse:
-    settlement, settlements = _settlement(request)
+    settlement, _others = _settlement(request)
     form = ConversionForm(_data(request), blocks=blocks_of(request.user, settlement))
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +115,6 @@ def conversion_new(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("residence:conversion", reference=run.reference)
     context = {
         "settlement": settlement,
-        "settlements": settlements,
         "form": form,
         "eligible": _eligible(settlement, form.valid_filters() if form.is_bound else {}),
     }

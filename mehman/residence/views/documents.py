@@ -111,7 +111,6 @@ def expiring_documents(request: AuthenticatedRequest) -> HttpResponse:
         "page_obj": Paginator(groups, PER_PAGE).get_page(request.GET.get("page")),
         "households": len(groups),
         "csv_query": urlencode({**keep, "window": chosen["window"], "format": "csv"}),
-        "page_query": urlencode({**keep, "window": chosen["window"]}),
     }
     return render(request, "residence/documents.html", context)
 

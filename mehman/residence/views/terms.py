@@ -86,7 +86,6 @@ def term_list(request: AuthenticatedRequest) -> HttpResponse:
         "settlement": settlement,
         "settlements": settlements,
         "today": dates.today(),
-        "soon": queries.notice_days(),
     }
     return render(request, "residence/terms.html", context)
 
