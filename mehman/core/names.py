@@ -158,3 +158,122 @@ def looks_like_number(text: str) -> bool:
 
 def distinct_keys(values: Iterable[str]) -> set[str]:
     return {name_key(value) for value in values if value} - {""}
+
+
+# --- Consonant skeletons: one key for a name in Persian or Latin letters -------------------
+#
+# Persian writes long vowels only (ا و ی) and Latin transliterations write every vowel, each
+# in its own way (Mohammad, Muhammad, Mohammed). Both reduce to the consonants they share:
+# محمد, Mohammad and Muhammad give "mhmd"; حسین and Hussain give "hsn". Letters that sound
+# alike in Dari fall together (ث س ص → s, ذ ز ض ظ → z, ق غ → q), ع disappears as it does in
+# Latin, doubled letters count once, and a final ه/h (a vowel) is dropped. و and ی are
+# consonants only where they surely are (word-initial; و after alef). The key is coarse
+# on purpose: it finds candidates across scripts, and the matching model weighs them.
+
+_SKELETON_FA: Final = {
+    "ب": "b",
+    "پ": "p",
+    "ت": "t",
+    "ط": "t",
+    "ث": "s",
+    "س": "s",
+    "ص": "s",
+    "ج": "j",
+    "چ": "c",
+    "ح": "h",
+    "ه": "h",
+    "خ": "X",
+    "د": "d",
+    "ذ": "z",
+    "ز": "z",
+    "ض": "z",
+    "ظ": "z",
+    "ر": "r",
+    "ژ": "j",
+    "ش": "S",
+    "ع": "",
+    "ء": "",
+    "غ": "q",
+    "ق": "q",
+    "ف": "f",
+    "ک": "k",
+    "گ": "g",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+}
+# Latin digraphs first, then single letters; vowels (and y, w inside a word) drop.
+_SKELETON_LATIN_DIGRAPHS: Final = (
+    ("kh", "X"),
+    ("gh", "q"),
+    ("sh", "S"),
+    ("ch", "c"),
+    ("zh", "j"),
+    ("th", "t"),
+    ("ph", "f"),
+)
+_SKELETON_LATIN: Final = {
+    "c": "k",
+    "q": "q",
+    "x": "ks",
+    "w": "v",
+}
+_LATIN_VOWELS: Final = frozenset("aeiou")
+
+
+def _skeleton_word_fa(word: str) -> str:
+    out = []
+    for i, ch in enumerate(word):
+        if ch in _SKELETON_FA:
+            out.append(_SKELETON_FA[ch])
+        elif ch == "و":
+            # A consonant (v/w) at the start of a word or after alef, else a vowel.
+            if i == 0 or word[i - 1] == "ا":
+                out.append("v")
+        elif ch == "ی":
+            if i == 0:
+                out.append("y")
+        elif ch.isascii() and ch.isalpha():
+            out.append(ch)
+    key = "".join(out)
+    if word.endswith("ه") and key.endswith("h") and len(key) > 1:
+        key = key[:-1]
+    return key
+
+
+def _skeleton_word_latin(word: str) -> str:
+    for pair, letter in _SKELETON_LATIN_DIGRAPHS:
+        word = word.replace(pair, letter)
+    out = []
+    for i, ch in enumerate(word):
+        if ch in _LATIN_VOWELS:
+            continue
+        if ch == "y":
+            # A consonant at the start of a word only (Yousuf; Sayed is سید).
+            if i == 0:
+                out.append("y")
+            continue
+        if ch == "w" or ch == "v":
+            if i == 0 or word[i - 1] in _LATIN_VOWELS:
+                out.append("v")
+            continue
+        out.append(_SKELETON_LATIN.get(ch, ch))
+    key = "".join(out)
+    if word.endswith("h") and key.endswith("h") and len(key) > 1:
+        key = key[:-1]
+    return key
+
+
+def skeleton(text: str) -> str:
+    """The consonant skeleton of a name in Persian or Latin letters (see above)."""
+    parts = []
+    for word in fold(text).split(" "):
+        if not word:
+            continue
+        if word.isascii():
+            parts.append(_skeleton_word_latin(word))
+        else:
+            parts.append(_skeleton_word_fa(word))
+    key = "".join(parts)
+    # Doubled letters count once (Hassan, Mohammad, الله).
+    return "".join(ch for i, ch in enumerate(key) if i == 0 or ch != key[i - 1])
