@@ -110,6 +110,27 @@ UNMERGED = register(
     _("{count} members back to {other}"),
     ("count", "other"),
 )
+# A person registered twice: the duplicate record stays on file, merged into the one kept.
+# ``member`` is the given name of the person on this household's list; ``other`` the
+# reference of the other record's household (it may be this one, or another settlement's).
+PERSON_MERGED_AWAY = register(
+    "household.person_merged_away",
+    _("Duplicate record merged"),
+    _("{member}: the same person as a member of {other}"),
+    ("member", "other"),
+)
+PERSON_MERGED_IN = register(
+    "household.person_merged_in",
+    _("Duplicate record of a member merged"),
+    _("{member}: a duplicate record from {other}"),
+    ("member", "other"),
+)
+PERSON_UNMERGED = register(
+    "household.person_unmerged",
+    _("Merge of duplicate records undone"),
+    _("{member}: separate again from the record in {other}"),
+    ("member", "other"),
+)
 HEAD_CHANGED = register(
     "household.head_changed", _("Head of household changed"), _("{member}"), ("member",)
 )

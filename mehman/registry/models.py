@@ -107,6 +107,7 @@ class IndividualStatus(models.TextChoices):
     ACTIVE = "active", _("Member")
     DECEASED = "deceased", _("Deceased")
     LEFT = "left", _("Left the household")
+    MERGED = "merged", _("Merged into another record")
 
 
 class DocumentType(models.TextChoices):
@@ -368,6 +369,15 @@ class Individual(BaseModel):
     )
     died_on = models.DateField(_("date of death"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # A duplicate record stays on file, pointing at the record kept (reversible).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
 
     # Search keys, derived by the services (mehman.core.names).
     given_key = models.CharField(max_length=80, editable=False)
@@ -375,6 +385,12 @@ class Individual(BaseModel):
     father_key = models.CharField(max_length=80, blank=True, editable=False)
     latin_key = models.CharField(max_length=160, blank=True, editable=False, db_index=True)
     phone_key = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    # Consonant skeletons (mehman.core.names.skeleton), the same for a name in Persian or
+    # Latin letters: duplicate detection finds its candidates through them.
+    given_skel = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
+    father_skel = models.CharField(max_length=80, blank=True, editable=False)
+    family_skel = models.CharField(max_length=80, blank=True, editable=False)
+    latin_skel = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
 
     history = HistoricalRecords()
     objects: ClassVar[IndividualQuerySet] = IndividualQuerySet.as_manager()  # type: ignore[assignment]
@@ -427,6 +443,10 @@ class Individual(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.status == IndividualStatus.ACTIVE
+
+    @property
+    def is_merged(self) -> bool:
+        return self.status == IndividualStatus.MERGED
 
 
 class NameVariant(models.Model):

@@ -135,7 +135,8 @@ def test_a_new_clerk_registers_a_family_finds_it_and_records_its_life_events(
     duplicates = page.get_by_test_id("duplicate")
     expect(duplicates).to_have_count(1)
     expect(duplicates.locator(f'a[href$="/{earlier.reference}/"]')).to_have_count(1)
-    page.check("[name=different_people]")
+    for choice in duplicates.locator('input[type=radio][value="different"]').all():
+        choice.check()
     page.get_by_test_id("save").click()
     page.wait_for_url(PROFILE)
 

@@ -7,6 +7,7 @@ the model forms skip ``_post_clean`` so the instance is never touched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from mehman.core import dates, names
 from mehman.core.forms import JalaliDateField, LocalizedIntegerField
 from mehman.core.models import Settlement
-from mehman.registry import services
+from mehman.registry import duplicates, services
 from mehman.registry.forms.base import LTR, PHONE, NoSave, is_birth_year, with_blank
 from mehman.registry.models import (
     WG_DOMAINS,
@@ -247,8 +248,30 @@ class RegistrationForm(forms.Form):
         }
 
 
-class DuplicatesConfirmForm(forms.Form):
-    different_people = forms.BooleanField(
-        label=_("I have compared them: these are different people"),
-        error_messages={"required": _("Tick this box to register them anyway.")},
+class DuplicateDecisionsForm(forms.Form):
+    """What the clerk decided about each likely match: one required choice per match.
+
+    The fields are named ``match-<row>-<uuid of the person on file>``; the view builds them
+    from the matches it found again, in the user's scope, so a posted name for anyone else is
+    never read.
+    """
+
+    DECISIONS = (
+        (duplicates.SAME, _("Same person — don't register, open the record on file")),
+        (duplicates.REVIEW, _("Register, and ask a reviewer")),
+        (duplicates.DIFFERENT, _("Different people — register")),
     )
+
+    def __init__(self, *args: Any, keys: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key in keys:
+            self.fields[key] = forms.ChoiceField(
+                label=_("Is this the same person?"),
+                choices=self.DECISIONS,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Choose what to do about this record.")},
+            )
+
+    @staticmethod
+    def key(row: int, person: Individual) -> str:
+        return f"match-{row}-{person.uuid}"

@@ -300,7 +300,17 @@ class _Writer:
 
 
 # Derived by services.set_search_keys; the first three are name keys for the typo index.
-_SEARCH_KEYS = ("given_key", "family_key", "father_key", "latin_key", "phone_key")
+_SEARCH_KEYS = (
+    "given_key",
+    "family_key",
+    "father_key",
+    "latin_key",
+    "phone_key",
+    "given_skel",
+    "father_skel",
+    "family_skel",
+    "latin_skel",
+)
 
 
 class _Names:

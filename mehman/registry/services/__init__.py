@@ -1,4 +1,5 @@
-"""Every change to the registry: registration, life events, documents, needs, corrections.
+"""Every change to the registry: registration, life events, documents, needs, corrections,
+people registered twice.
 
 Each service runs in one transaction, locks what it changes, bumps the record's
 version, leaves a history row (django-simple-history) and writes an event on
@@ -41,6 +42,7 @@ from mehman.registry.services.links import (
     unlink_households,
 )
 from mehman.registry.services.needs import add_case_note, record_need, resolve_need
+from mehman.registry.services.people import merge_individuals, unmerge_individual
 
 __all__ = [
     "CORRECTABLE",
@@ -56,6 +58,7 @@ __all__ = [
     "format_reference",
     "link_households",
     "merge_households",
+    "merge_individuals",
     "national_code_is_valid",
     "next_reference",
     "record_birth",
@@ -71,6 +74,7 @@ __all__ = [
     "split_household",
     "unlink_households",
     "unmerge_households",
+    "unmerge_individual",
     "validate_document_number",
     "verify_document",
 ]

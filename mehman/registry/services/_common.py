@@ -75,6 +75,7 @@ CORRECTABLE: dict[type[Model], tuple[str, ...]] = {
 }
 REGISTRABLE_STATUSES = (HouseholdStatus.APPLICANT, HouseholdStatus.RESIDENT)
 REFERENCE_WIDTH = 6
+SKELETON_LENGTH = 80  # the columns' width; "x" becomes "ks", so a skeleton may grow
 
 
 # --- Small pieces ------------------------------------------------------------------------
@@ -109,6 +110,11 @@ def set_search_keys(person: Individual) -> None:
     latin = " ".join(p for p in (person.given_name_latin, person.family_name_latin) if p)
     person.latin_key = names.fold(latin)
     person.phone_key = names.phone_key(person.phone)
+    # Consonant skeletons, one key across scripts, for duplicate detection's candidates.
+    person.given_skel = names.skeleton(person.given_name)[:SKELETON_LENGTH]
+    person.father_skel = names.skeleton(person.father_name)[:SKELETON_LENGTH]
+    person.family_skel = names.skeleton(person.family_name)[:SKELETON_LENGTH]
+    person.latin_skel = names.skeleton(person.given_name_latin)[:SKELETON_LENGTH]
 
 
 def _set_household_keys(household: Household) -> None:

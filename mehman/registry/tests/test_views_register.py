@@ -7,12 +7,14 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from conftest import signed_in
 from mehman.core import dates
-from mehman.registry import queries
+from mehman.registry import duplicates, queries, services
 from mehman.registry.models import (
     Household,
     HouseholdEvent,
@@ -23,6 +25,14 @@ from mehman.registry.models import (
 from mehman.registry.tests import factories
 
 REGISTER = reverse("registry:register")
+
+
+@pytest.fixture(autouse=True)
+def registry_hooks_only(monkeypatch):
+    """The wizard as the registry answers it: without the finder and recorder another app
+    registered (a test installs its own through ``duplicates.register_*``)."""
+    monkeypatch.setattr(duplicates, "_FINDERS", {})
+    monkeypatch.setattr(duplicates, "_RECORDERS", {})
 
 
 def person(**fields: str) -> dict[str, str]:
@@ -257,6 +267,24 @@ def test_the_midyear_of_a_jalali_or_gregorian_year_is_1_mehr():
 # --- Duplicate check -------------------------------------------------------------------------
 
 
+def choice(row: int, person: Individual) -> str:
+    """The name of the clerk's choice about ``person`` for member row ``row``."""
+    return f"match-{row}-{person.uuid}"
+
+
+@pytest.fixture
+def decisions():
+    """What the wizard hands to duplicate detection: a recorder registered for the test."""
+    calls: list[tuple[Any, ...]] = []
+
+    def recorder(registered, on_file, decision, probability, by):
+        calls.append((registered, on_file, decision, probability, by))
+
+    duplicates.register_recorder("test", recorder)
+    yield calls
+    duplicates._RECORDERS.pop("test", None)
+
+
 def similar_to_the_existing_head() -> list[dict[str, str]]:
     # The factory's head: علی کریمی, son of محمد, born 1985 (estimated).
     return [
@@ -272,7 +300,9 @@ def similar_to_the_existing_head() -> list[dict[str, str]]:
     ]
 
 
-def test_a_likely_duplicate_is_shown_and_nothing_is_saved_until_confirmed(alice, settlement_a):
+def test_a_likely_duplicate_is_shown_and_nothing_is_saved_until_confirmed(
+    alice, settlement_a, decisions
+):
     existing = factories.household(settlement_a, by=alice)
     client = signed_in(alice)
 
@@ -282,22 +312,27 @@ def test_a_likely_duplicate_is_shown_and_nothing_is_saved_until_confirmed(alice,
     assert "registry/register_confirm.html" in [t.name for t in shown.templates]
     assert existing.reference in shown.text
     assert f'data-match="{existing.head.uuid}"' in shown.text
+    assert f'name="{choice(0, existing.head)}"' in shown.text
     assert Household.objects.count() == 1
 
     carried = hidden_inputs(shown.text)
     assert carried["members-0-given_name"] == "علي"
     assert carried["members-0-birth_year"] == "۱۳۶۵"
-    unticked = client.post(REGISTER, {**carried, "confirm": "1"})
-    assert unticked.status_code == 200
-    assert persian("Tick this box to register them anyway.") in unticked.text
+    unchosen = client.post(REGISTER, {**carried, "confirm": "1"})
+    assert unchosen.status_code == 200
+    assert persian("Choose what to do about this record.") in unchosen.text
     assert Household.objects.count() == 1
+    assert decisions == []
 
-    confirmed = client.post(REGISTER, {**carried, "confirm": "1", "different_people": "on"})
+    confirmed = client.post(
+        REGISTER, {**carried, "confirm": "1", choice(0, existing.head): duplicates.DIFFERENT}
+    )
 
     assert confirmed.status_code == 302
     assert Household.objects.count() == 2
     new = Household.objects.exclude(pk=existing.pk).get()
     assert new.size == 2 and new.head.given_name == "علي"
+    assert decisions == [(new.head, existing.head, duplicates.DIFFERENT, None, alice)]
 
 
 def test_going_back_from_the_duplicates_keeps_what_was_typed(alice, settlement_a):
@@ -343,6 +378,224 @@ def test_bad_input_is_shown_on_the_form_even_when_a_duplicate_exists(alice, sett
     assert "registry/register.html" in [t.name for t in response.templates]
     assert persian("Mark exactly one member as the head of household.") in response.text
     assert Household.objects.count() == 1
+
+
+def test_the_same_person_registers_nothing_and_opens_the_record_on_file(
+    alice, settlement_a, decisions
+):
+    existing = factories.household(settlement_a, by=alice)
+    client = signed_in(alice)
+    shown = client.post(REGISTER, form_data(settlement_a, similar_to_the_existing_head()))
+
+    response = client.post(
+        REGISTER,
+        {**hidden_inputs(shown.text), "confirm": "1", choice(0, existing.head): duplicates.SAME},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [
+        (reverse("registry:household", args=[existing.reference]), 302)
+    ]
+    with translation.override("fa"):
+        expected = translation.gettext(
+            "Nothing was registered: this person is already on file in household %(reference)s."
+        ) % {"reference": "\u2068" + existing.reference + "\u2069"}
+    assert expected in response.text
+    assert Household.objects.count() == 1
+    assert Individual.objects.count() == 4
+    assert decisions == []
+
+
+def second_member_like_the_existing_son() -> list[dict[str, str]]:
+    """A new head, an empty row left in between, then the factory family's son again."""
+    return [
+        person(given_name="رضا", father_name="نبی", relationship="head", birth_year="۱۳۵۰"),
+        person(sex="", relationship=""),
+        person(given_name="حسین", family_name="کریمی", father_name="علی", birth_year="2015"),
+    ]
+
+
+def test_a_match_sent_for_review_is_recorded_for_the_member_it_resembles(
+    alice, settlement_a, decisions
+):
+    existing = factories.household(settlement_a, by=alice)
+    son = existing.members.get(given_name="حسین")
+    client = signed_in(alice)
+    shown = client.post(REGISTER, form_data(settlement_a, second_member_like_the_existing_son()))
+    assert f'name="{choice(2, son)}"' in shown.text  # the third row of the form
+
+    response = client.post(
+        REGISTER, {**hidden_inputs(shown.text), "confirm": "1", choice(2, son): duplicates.REVIEW}
+    )
+
+    assert response.status_code == 302
+    new = Household.objects.exclude(pk=existing.pk).get()
+    registered = new.members.get(given_name="حسین")
+    assert new.size == 2
+    assert decisions == [(registered, son, duplicates.REVIEW, None, alice)]
+
+
+def test_a_failing_recorder_leaves_nothing_registered(alice, settlement_a):
+    existing = factories.household(settlement_a, by=alice)
+
+    def refuse(registered, on_file, decision, probability, by):
+        raise ValidationError("The review queue refused the pair.", code="pair")
+
+    duplicates.register_recorder("refusing", refuse)
+    client = signed_in(alice)
+    shown = client.post(REGISTER, form_data(settlement_a, similar_to_the_existing_head()))
+    response = client.post(
+        REGISTER,
+        {**hidden_inputs(shown.text), "confirm": "1", choice(0, existing.head): duplicates.REVIEW},
+    )
+
+    assert response.status_code == 200
+    assert "The review queue refused the pair." in response.text
+    assert Household.objects.count() == 1
+
+
+def test_a_posted_record_out_of_scope_is_ignored(alice, bob, settlement_a, settlement_b, decisions):
+    existing = factories.household(settlement_a, by=alice)
+    elsewhere = factories.household(settlement_b, by=bob)
+    client = signed_in(alice)
+    shown = client.post(REGISTER, form_data(settlement_a, similar_to_the_existing_head()))
+    assert str(elsewhere.head.uuid) not in shown.text
+
+    response = client.post(
+        REGISTER,
+        {
+            **hidden_inputs(shown.text),
+            "confirm": "1",
+            choice(0, elsewhere.head): duplicates.SAME,
+            choice(0, existing.head): duplicates.DIFFERENT,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] != reverse("registry:household", args=[elsewhere.reference])
+    new = Household.objects.filter(settlement=settlement_a).exclude(pk=existing.pk).get()
+    assert decisions == [(new.head, existing.head, duplicates.DIFFERENT, None, alice)]
+
+
+def test_a_posted_record_out_of_scope_alone_does_not_stop_a_registration(
+    alice, bob, settlement_a, settlement_b, decisions
+):
+    elsewhere = factories.household(settlement_b, by=bob)
+    data = form_data(settlement_a, similar_to_the_existing_head())
+
+    response = signed_in(alice).post(
+        REGISTER, {**data, "confirm": "1", choice(0, elsewhere.head): duplicates.SAME}
+    )
+
+    assert response.status_code == 302
+    assert Household.objects.filter(settlement=settlement_a).count() == 1
+    assert decisions == []
+
+
+def test_a_merged_record_is_not_offered_but_the_record_kept_is(alice, settlement_a):
+    kept = factories.household(settlement_a, by=alice)
+    again = factories.household(
+        settlement_a, by=alice, members=[factories.member(given_name="علي")]
+    )
+    services.merge_individuals(keep=kept.head, duplicate=again.head, by=alice)
+
+    shown = signed_in(alice).post(REGISTER, form_data(settlement_a, similar_to_the_existing_head()))
+
+    assert f'data-match="{kept.head.uuid}"' in shown.text
+    assert f'data-match="{again.head.uuid}"' not in shown.text
+
+
+def test_the_simple_check_shows_names_father_and_a_jalali_birth_date(alice, settlement_a):
+    existing = factories.household(settlement_a, by=alice)
+
+    shown = signed_in(alice).post(REGISTER, form_data(settlement_a, similar_to_the_existing_head()))
+
+    with translation.override("fa"):
+        born = dates.format_date(existing.head.birth_date)
+    assert born == "۱۳۶۴/۰۷/۰۱"
+    assert born in shown.text
+    assert "کریمی" in shown.text and "محمد" in shown.text
+    assert 'data-testid="probability"' not in shown.text
+    for label in (
+        "Same person — don't register, open the record on file",
+        "Register, and ask a reviewer",
+        "Different people — register",
+    ):
+        assert escape(persian(label)) in shown.text
+
+
+class FakeFinder:
+    """A finder as duplicate detection would answer: a probability and evidence side by side."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[list[Individual], dict[str, Any]]] = []
+
+    def __call__(self, people, member):
+        self.asked.append((list(people), member))
+        found = people.filter(given_name="علی", relationship="head").first()
+        if found is None or member["given_name"] != "علي":
+            return []
+        evidence = (
+            duplicates.FieldEvidence("Given name", "علي", "علی", "same", "written the same"),
+            duplicates.FieldEvidence(
+                "Document", "AB123", "AB124", "different", "different numbers"
+            ),
+        )
+        return [duplicates.PossibleMatch(found, 0.873, evidence)]
+
+
+def test_the_finders_evidence_and_probability_are_shown_and_recorded(
+    alice, settlement_a, settlement_b, bob, decisions
+):
+    existing = factories.household(settlement_a, by=alice)
+    factories.household(settlement_b, by=bob)
+    finder = FakeFinder()
+    duplicates.register_finder("fake", finder)
+    members = similar_to_the_existing_head()
+    members[0].update(doc_type="amayesh", doc_number="۱۲۳-۴۵۶-۷۸۹")
+    client = signed_in(alice)
+
+    shown = client.post(REGISTER, form_data(settlement_a, members))
+
+    people, member = finder.asked[0]
+    assert {p.household.settlement_id for p in people} == {settlement_a.pk}
+    assert member["given_name"] == "علي" and member["birth_date_estimated"] is True
+    assert member["documents"] == [("amayesh", "123456789")]
+    assert finder.asked[1][1]["documents"] == []
+    assert 'data-testid="probability"' in shown.text
+    with translation.override("fa"):
+        percent = translation.gettext("%(percent)s%% likely the same person") % {"percent": "۸۷"}
+    assert percent in shown.text
+    assert 'data-verdict="different"' in shown.text
+    assert "<bdi>AB124</bdi>" in shown.text and "different numbers" in shown.text
+
+    client.post(
+        REGISTER,
+        {**hidden_inputs(shown.text), "confirm": "1", choice(0, existing.head): duplicates.REVIEW},
+    )
+
+    new = Household.objects.filter(settlement=settlement_a).exclude(pk=existing.pk).get()
+    assert decisions == [(new.head, existing.head, duplicates.REVIEW, 0.873, alice)]
+
+
+def test_a_merged_member_shows_where_the_record_is_kept(alice, settlement_a):
+    kept = factories.household(settlement_a, by=alice)
+    again = factories.household(
+        settlement_a,
+        by=alice,
+        members=[
+            factories.member(given_name="رضا"),
+            factories.member(given_name="علي", relationship="brother"),
+        ],
+    )
+    duplicate = again.members.get(given_name="علي")
+    services.merge_individuals(keep=kept.head, duplicate=duplicate, by=alice)
+
+    page = signed_in(alice).get(reverse("registry:household", args=[again.reference])).text
+
+    assert persian("Merged into another record") in page
+    assert 'data-testid="merged-into"' in page
+    assert reverse("registry:household", args=[kept.reference]) in page
 
 
 # --- Bad input ---------------------------------------------------------------------------------

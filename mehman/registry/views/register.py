@@ -1,10 +1,15 @@
 """The registration wizard: a household and its members, a duplicate check, then the service.
 
-Nothing is kept between the steps: the confirmation page re-posts the same data.
+Nothing is kept between the steps: the confirmation page re-posts the same data, and the
+likely matches are found again (in the user's scope) on every post. For each match the clerk
+chooses: the same person (nothing is registered; the record on file opens), register and ask
+a reviewer, or different people (register). The last two reach duplicate detection through
+``registry.duplicates.record``, in the registration's transaction.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,20 +23,21 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mehman.core import names
 from mehman.core.models import Settlement
 from mehman.core.permissions import require_capability
-from mehman.registry import queries, services
+from mehman.registry import duplicates, services
 from mehman.registry.forms.base import show_service_error
 from mehman.registry.forms.register import (
     MAX_MEMBERS,
     MEMBERS_PREFIX,
     BaseMemberFormSet,
-    DuplicatesConfirmForm,
+    DuplicateDecisionsForm,
     MemberFormSet,
     RegistrationForm,
     RegistrationMemberForm,
 )
-from mehman.registry.models import Household, Individual
+from mehman.registry.models import Household, Individual, IndividualStatus
 
 TOTAL_FIELD = f"{MEMBERS_PREFIX}-TOTAL_FORMS"
 
@@ -50,16 +56,27 @@ def register(request: HttpRequest) -> HttpResponse:
     if "back" in request.POST or not (form.is_valid() and members.is_valid()):
         return _form_page(request, form, members)
     registration = form.registration(members)
-    duplicates = _duplicates(request, members)
-    confirm = DuplicatesConfirmForm(request.POST if "confirm" in request.POST else None)
-    if duplicates and not confirm.is_valid():
+    found = _likely_matches(request, members)
+    keys = [each.key(match) for each in found for match in each.matches]
+    decisions = DuplicateDecisionsForm(
+        request.POST if "confirm" in request.POST else None, keys=keys
+    )
+    if found and not decisions.is_valid():
         if error := _refused(registration, by=request.user):
             show_service_error(form, error)
             return _form_page(request, form, members)
-        context = {"form": form, "members": members, "duplicates": duplicates, "confirm": confirm}
-        return render(request, "registry/register_confirm.html", context)
+        return _confirm_page(request, form, members, found, decisions)
+    judged = [
+        (each.position, match, decisions.cleaned_data[each.key(match)])
+        for each in found
+        for match in each.matches
+    ]
+    if same := next((m.individual for _p, m, d in judged if d == duplicates.SAME), None):
+        return _on_file(request, same)
     try:
-        household = services.register_household(**registration, by=request.user)
+        with transaction.atomic():
+            household = services.register_household(**registration, by=request.user)
+            _record_decisions(household, judged, by=request.user)
     except ValidationError as error:
         show_service_error(form, error)
         return _form_page(request, form, members)
@@ -118,19 +135,98 @@ def _registered(request: HttpRequest, household: Household) -> HttpResponse:
     return redirect("registry:household", reference=household.reference)
 
 
-def _duplicates(request: HttpRequest, members: BaseMemberFormSet) -> list[dict[str, Any]]:
-    """For each member with likely matches in the user's scope: the member and the matches."""
-    people = Individual.objects.for_user(request.user)
+@dataclass(frozen=True)
+class _Found:
+    """The likely matches of one member row (``row``: its index in the formset,
+    ``position``: its index among the members registered)."""
+
+    row: int
+    position: int
+    member: dict[str, Any]
+    matches: list[duplicates.PossibleMatch]
+
+    def key(self, match: duplicates.PossibleMatch) -> str:
+        """The name of the clerk's choice about one match."""
+        return DuplicateDecisionsForm.key(self.row, match.individual)
+
+
+def _likely_matches(request: HttpRequest, members: BaseMemberFormSet) -> list[_Found]:
+    """For each member with likely matches among the people the user may see: the matches.
+
+    Found again on every post, in the user's scope: nothing posted says who is on file.
+    """
+    people = Individual.objects.for_user(request.user).exclude(status=IndividualStatus.MERGED)
     found = []
-    for row in members.filled_forms():
-        data = row.member_data()
-        birth = data.get("birth_date")
-        matches = queries.likely_duplicates(
-            people, data["given_name"], data["father_name"], birth.year if birth else None
-        )
+    for position, row in enumerate(members.filled_forms()):
+        member = row.member_data()
+        documents = [
+            (d["doc_type"], names.document_key(d["number_typed"])) for d in row.documents()
+        ]
+        matches = duplicates.find(people, {**member, "documents": documents})
         if matches:
-            found.append({"member": data, "matches": matches})
+            found.append(_Found(members.forms.index(row), position, member, matches))
     return found
+
+
+def _confirm_page(
+    request: HttpRequest,
+    form: RegistrationForm,
+    members: BaseMemberFormSet,
+    found: list[_Found],
+    decisions: DuplicateDecisionsForm,
+) -> HttpResponse:
+    """Each member beside the records that resemble it, with a choice for each record."""
+    duplicates_shown = [
+        {
+            "member": each.member,
+            "matches": [
+                {
+                    "person": match.individual,
+                    "evidence": match.evidence,
+                    "percent": None
+                    if match.probability is None
+                    else round(match.probability * 100),
+                    "choice": decisions[each.key(match)],
+                }
+                for match in each.matches
+            ],
+        }
+        for each in found
+    ]
+    context = {
+        "form": form,
+        "members": members,
+        "duplicates": duplicates_shown,
+        "decisions": decisions,
+    }
+    return render(request, "registry/register_confirm.html", context)
+
+
+def _on_file(request: HttpRequest, person: Individual) -> HttpResponse:
+    reference = person.household.reference
+    message = _(
+        "Nothing was registered: this person is already on file in household %(reference)s."
+    ) % {"reference": "\u2068" + reference + "\u2069"}
+    messages.info(request, message)
+    return redirect("registry:household", reference=reference)
+
+
+def _record_decisions(
+    household: Household,
+    judged: list[tuple[int, duplicates.PossibleMatch, str]],
+    *,
+    by: Any,
+) -> None:
+    """Hand each judged match to duplicate detection, with the member as registered.
+
+    ``register_household`` creates the members one by one in the order given, so in the
+    new household the order of their ids is the order of the rows.
+    """
+    registered = list(household.members.order_by("pk"))
+    for position, match, decision in judged:
+        duplicates.record(
+            registered[position], match.individual, decision, match.probability, by=by
+        )
 
 
 def _refused(registration: dict[str, Any], *, by: Any) -> ValidationError | None:
