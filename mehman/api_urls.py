@@ -12,6 +12,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("mehman.registry.api_urls")),
+    path("", include("mehman.matching.api_urls")),
     path("", include("mehman.partners.api_urls")),
     path("", include("mehman.assistance.api_urls")),
     path("", include("mehman.intake.api_urls")),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mehman.accounts",
     "mehman.partners",
     "mehman.registry",
+    "mehman.matching",
     "mehman.intake",
     "mehman.assistance",
     "mehman.housing",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mehman.core.urls")),
     path("accounts/", include("mehman.accounts.urls")),
     path("registry/", include("mehman.registry.urls")),
+    path("matching/", include("mehman.matching.urls")),
     path("partners/", include("mehman.partners.urls")),
     path("intake/", include("mehman.intake.urls")),
     path("housing/", include("mehman.housing.urls")),

@@ -34,6 +34,8 @@ from tests.matrix_intake import ENTRIES as INTAKE_ENTRIES
 from tests.matrix_intake_api import ENTRIES as INTAKE_API_ENTRIES
 from tests.matrix_intake_public import ENTRIES as INTAKE_PUBLIC_ENTRIES
 from tests.matrix_intake_waitlist import ENTRIES as INTAKE_WAITLIST_ENTRIES
+from tests.matrix_matching import ENTRIES as MATCHING_ENTRIES
+from tests.matrix_matching_api import ENTRIES as MATCHING_API_ENTRIES
 from tests.matrix_partners import ENTRIES as PARTNERS_ENTRIES
 from tests.matrix_partners_api import ENTRIES as PARTNERS_API_ENTRIES
 from tests.matrix_registry_links import ENTRIES as REGISTRY_LINKS_ENTRIES
@@ -228,6 +230,8 @@ MATRIX.update(RESIDENCE_TERMS_API_ENTRIES)
 MATRIX.update(RESIDENCE_CONVERSION_ENTRIES)
 MATRIX.update(RESIDENCE_DOCUMENTS_ENTRIES)
 MATRIX.update(RESIDENCE_MESSAGES_ENTRIES)
+MATRIX.update(MATCHING_ENTRIES)
+MATRIX.update(MATCHING_API_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {

@@ -54,6 +54,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "residence.review",
             "residence.documents",
             "residence.message",
+            "matching.review",
         }
     ),
     Role.HOUSING_OFFICER: frozenset(
@@ -83,6 +84,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "residence.documents",
             "residence.message",
             "residence.manage",
+            "matching.review",
+            "matching.run",
         }
     ),
     Role.PARTNER: frozenset({"partners.portal"}),
@@ -112,6 +115,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "residence.documents",
             "residence.message",
             "residence.manage",
+            "matching.review",
+            "matching.run",
         }
     ),
 }

@@ -19,6 +19,7 @@ from mehman.core import services as core_services
 from mehman.core.models import AccommodationType, Settlement
 from mehman.demo.housing import Homes, load_housing, load_site
 from mehman.demo.intake import load_intake
+from mehman.demo.matching import load_matching
 from mehman.demo.partners import load_partners
 from mehman.demo.registry import load_registry
 from mehman.demo.residence import load_residence
@@ -165,4 +166,9 @@ def load_demo(
             caseworker=User.objects.get(username="caseworker"),
             clerk=User.objects.get(username="clerk"),
         )["terms"]
+        load_matching(
+            by_code["TJ"],
+            manager=User.objects.get(username="manager"),
+            clerk=User.objects.get(username="clerk"),
+        )
     return created
