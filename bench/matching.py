@@ -727,11 +727,14 @@ def main() -> None:
             del flat[key]
         flat.update(run_check(check_size, truth, check_tools, args))
     flat["total_seconds"] = round(time.perf_counter() - started)
+    this = ("python bench/matching.py " + " ".join(sys.argv[1:])).strip()
+    earlier = flat.get("commands", "") if args.merge else ""
+    flat["commands"] = f"{earlier}; then {this}" if earlier else this
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(flat, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     text = table(flat)
     print(text)
-    command = ("python bench/matching.py " + " ".join(sys.argv[1:])).strip()
+    command = flat["commands"].replace("; then ", "`, then `")
     import psutil
 
     memory = psutil.virtual_memory().total / 2**30
