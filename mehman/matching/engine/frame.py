@@ -300,12 +300,3 @@ def block_keys(records: Sequence[Prepared]) -> dict[str, list[str | None]]:
         counts = Counter(k for k in keys if k is not None)
         out[rule.name] = [k if k is not None and counts[k] <= rule.cap else None for k in keys]
     return out
-
-
-def pair_budget(records: Sequence[Prepared]) -> dict[str, int]:
-    """Pairs each rule would generate (Σ n·(n-1)/2 over its kept keys)."""
-    budget = {}
-    for rule, keys in block_keys(records).items():
-        counts = Counter(k for k in keys if k is not None)
-        budget[rule] = sum(n * (n - 1) // 2 for n in counts.values())
-    return budget
