@@ -16,6 +16,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from mehman.core import dates, digits
+from mehman.matching.models import MatchPair
 from mehman.registry import events as registry_events
 from mehman.registry import services
 from mehman.registry.models import Household, Individual
@@ -86,18 +87,20 @@ def _search(page, text, *, expect_row, gone_row):
 def test_a_new_clerk_registers_a_family_finds_it_and_records_its_life_events(
     live_server, browser, page, screenshot, settlement_a, alice, bob, password
 ):
-    # Someone already on record who resembles the daughter: the duplicate step will ask.
+    # The daughter may already be on record, with her aunt's household, her names typed
+    # with Arabic letters (kaf, yeh): the duplicate step will ask.
     earlier = services.register_household(
         settlement=settlement_a,
         members=[
             member(given_name="رضا", family_name="رحیمی", father_name="نور"),
             member(
                 given_name="زهرا",
-                family_name="رحیمی",
-                father_name="علي",  # Arabic yeh: still the same father's name
+                family_name="كريمي",
+                father_name="علي",
                 sex="F",
-                birth_date=date(2013, 6, 1),
-                relationship="daughter",
+                birth_date=date(2013, 6, 5),  # ۱۳۹۲/۰۳/۱۵
+                birth_date_estimated=False,
+                relationship="other_relative",
                 marital_status="single",
             ),
         ],
@@ -130,12 +133,13 @@ def test_a_new_clerk_registers_a_family_finds_it_and_records_its_life_events(
     screenshot(page, "registry-register-fa")
     page.get_by_test_id("save").click()
 
-    # The daughter resembles someone on record: compare, confirm, register.
+    # The daughter resembles someone on record: compare; the clerk is unsure, so the family
+    # is registered and a reviewer is asked.
     page.wait_for_load_state()
     duplicates = page.get_by_test_id("duplicate")
     expect(duplicates).to_have_count(1)
     expect(duplicates.locator(f'a[href$="/{earlier.reference}/"]')).to_have_count(1)
-    for choice in duplicates.locator('input[type=radio][value="different"]').all():
+    for choice in duplicates.locator('input[type=radio][value="review"]').all():
         choice.check()
     page.get_by_test_id("save").click()
     page.wait_for_url(PROFILE)
@@ -147,6 +151,10 @@ def test_a_new_clerk_registers_a_family_finds_it_and_records_its_life_events(
     assert page.get_by_test_id("size").inner_text().strip() == _persian(7)
     people = {p.given_name: p for p in Individual.objects.filter(household=household)}
     assert len(people) == 7
+    # The pair waits in the reviewers' queue.
+    on_file = Individual.objects.get(household=earlier, given_name="زهرا")
+    queued = MatchPair.objects.get(first=on_file)
+    assert (queued.second, queued.status) == (people["زهرا"], "open")
     today = dates.today()
     for given, *_rest, born, year in FAMILY:
         birth = dates.parse_date(born) if born else dates.midyear(digits.parse_int(year))
