@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mehman.core import api, digits
-from mehman.core.api_schema import error_responses, optional_text
+from mehman.core.api_schema import enum_field, error_responses, optional_text
 from mehman.core.permissions import get_for_user_or_404
 from mehman.matching import services
 from mehman.matching.models import MatchPair, MatchRun, PairSource, PairStatus, RunStatus
@@ -45,22 +45,6 @@ _PAIR_RELATED = (
     "run",
     "decided_by",
 )
-
-_ENUM_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
-
-
-def enum_field(choices: Any, component: str, **kwargs: Any) -> serializers.ChoiceField:
-    """A choice whose values are a schema component of their own, so that code lists that
-    share a field name ("status") do not collide in the schema."""
-    field_class = _ENUM_FIELDS.get(component)
-    if field_class is None:
-        values = [str(value) for value, _label in choices]
-        field_class = extend_schema_field(
-            {"type": "string", "enum": values}, component_name=component
-        )(type(component + "Field", (serializers.ChoiceField,), {}))
-        _ENUM_FIELDS[component] = field_class
-    field: serializers.ChoiceField = field_class(choices=choices, **kwargs)
-    return field
 
 
 class MatchingApi(api.Api):

@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from mehman.core import api, dates
+from mehman.core.api_schema import enum_field
 from mehman.residence.models import (
     Decision,
     ExitReason,
@@ -30,24 +31,6 @@ TERM = OpenApiParameter(
     "reference", str, OpenApiParameter.PATH, description=_("Term reference, e.g. TJ-T00042.")
 )
 REVIEW = OpenApiParameter("uuid", str, OpenApiParameter.PATH, description=_("The review's UUID."))
-
-
-_STATUS_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
-
-
-def status_field(choices: Any, component: str, **kwargs: Any) -> serializers.ChoiceField:
-    """A status whose values are a schema component of their own: several choice sets here
-    are named "status", which drf-spectacular would otherwise name by a hash."""
-    field_class = _STATUS_FIELDS.get(component)
-    if field_class is None:
-        # One class per component: DRF copies declared fields by building them anew.
-        values = [str(value) for value, _label in choices]
-        field_class = extend_schema_field(
-            {"type": "string", "enum": values}, component_name=component
-        )(type(component + "Field", (serializers.ChoiceField,), {}))
-        _STATUS_FIELDS[component] = field_class
-    field: serializers.ChoiceField = field_class(choices=choices, **kwargs)
-    return field
 
 
 class ConditionOutput(api.Serializer):
@@ -83,7 +66,7 @@ class ReviewOutput(api.Serializer):
     uuid = serializers.UUIDField()
     term = serializers.CharField(source="term.reference")
     household = serializers.CharField(source="term.household.reference")
-    status = status_field(
+    status = enum_field(
         ReviewStatus.choices, "ResidenceReviewStatus", help_text=_("open: due; done: decided.")
     )
     due_on = api.DateField()
@@ -123,7 +106,7 @@ class TermSummaryOutput(api.Serializer):
     uuid = serializers.UUIDField()
     settlement = serializers.CharField(source="settlement.code")
     household = serializers.CharField(source="household.reference")
-    status = status_field(TermStatus.choices, "ResidenceTermStatus")
+    status = enum_field(TermStatus.choices, "ResidenceTermStatus")
     origin = serializers.ChoiceField(choices=TermOrigin.choices)
     started_on = api.DateField()
     planned_end = api.DateField()
@@ -195,7 +178,7 @@ class DueOutput(api.Serializer):
     term = serializers.CharField(source="term.reference")
     household = serializers.CharField(source="term.household.reference")
     settlement = serializers.CharField(source="term.settlement.code")
-    status = status_field(TermStatus.choices, "ResidenceTermStatus", source="term.status")
+    status = enum_field(TermStatus.choices, "ResidenceTermStatus", source="term.status")
     planned_end = api.DateField(source="term.planned_end")
     extensions = serializers.IntegerField(source="term.extensions")
     due_on = api.DateField()

@@ -28,7 +28,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mehman.core import api, dates, digits
-from mehman.core.api_schema import IF_MATCH, error_responses, etag_header, optional_text
+from mehman.core.api_schema import (
+    IF_MATCH,
+    enum_field,
+    error_responses,
+    etag_header,
+    optional_text,
+)
 from mehman.core.names import reference_key
 from mehman.core.permissions import get_for_user_or_404
 from mehman.registry.models import Household
@@ -43,7 +49,6 @@ from mehman.residence.api.serializers import (
     TermOutput,
     TermSummaryOutput,
     review_horizon,
-    status_field,
 )
 from mehman.residence.models import (
     OPEN_TERM_STATUSES,
@@ -152,7 +157,7 @@ class TermListApi(ResidenceApi):
         settlement = serializers.CharField(
             required=False, allow_blank=True, help_text=_("A settlement code, e.g. TJ.")
         )
-        status = status_field(
+        status = enum_field(
             [*TermStatus.choices, ("open", _("Any open term"))],
             "ResidenceTermStatusFilter",
             required=False,
