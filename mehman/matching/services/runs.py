@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import combinations
 from typing import Any, Final
 
@@ -52,6 +53,29 @@ JUDGED: Final = (PairStatus.REJECTED, PairStatus.UNDONE)
 # Progress: shares of the work, out of 100.
 STEPS: Final = {"load": 15, "prepare": 10, "score": 45, "cluster": 5, "write": 25}
 PROGRESS_TOTAL: Final = sum(STEPS.values())
+# A running run whose progress has not moved for this long was abandoned by its worker.
+ABANDONED_AFTER: Final = timedelta(minutes=30)
+
+
+def _abandon_stalled(settlement: Settlement) -> None:
+    """A run that has not moved for ``ABANDONED_AFTER`` was left behind by a worker that stopped
+    (a crash, a restart): it fails, so that it no longer keeps a new run from starting."""
+    cutoff = timezone.now() - ABANDONED_AFTER
+    stalled = (
+        MatchRun.objects.select_for_update(of=("self",))
+        .select_related("progress")
+        .filter(settlement=settlement, status=RunStatus.RUNNING, progress__updated_at__lt=cutoff)
+    )
+    for run in stalled:
+        message = gettext(
+            "The run stopped without finishing (its worker stopped); nothing was proposed."
+        )
+        run.status = RunStatus.FAILED
+        run.finished_at = timezone.now()
+        run.error = message[:300]
+        save_recorded(run, run.started_by, "Abandoned")
+        if run.progress is not None:
+            core_services.finish_progress(run.progress, error=message)
 
 
 def _refuse_if_running(settlement: Settlement) -> None:
@@ -74,6 +98,7 @@ def start_run(*, settlement: Settlement, by: Any, enqueue: bool = True) -> Match
     demo).
     """
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
+    _abandon_stalled(settlement)
     _refuse_if_running(settlement)
     serial = MatchRun.objects.filter(settlement=settlement).count() + 1
     reference = f"{settlement.code}-M{serial:04d}"
@@ -317,6 +342,8 @@ def execute_run(run: MatchRun, *, reporter: Reporter | None = None) -> MatchRun:
         figures = _compare(run, records, frequencies, reporter)
         with transaction.atomic():
             run = MatchRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+            if run.status != RunStatus.RUNNING:  # given up as abandoned meanwhile
+                raise RuntimeError("run no longer running")
             figures.proposed = _write(run, records, frequencies, figures)
             run.status = RunStatus.DONE
             run.finished_at = timezone.now()
@@ -349,6 +376,8 @@ def execute_run(run: MatchRun, *, reporter: Reporter | None = None) -> MatchRun:
 def _fail(run: MatchRun, message: str) -> None:
     with transaction.atomic():
         locked = MatchRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+        if locked.status == RunStatus.FAILED:  # given up as abandoned: its message stays
+            return
         locked.status = RunStatus.FAILED
         locked.finished_at = timezone.now()
         locked.error = message[:300]

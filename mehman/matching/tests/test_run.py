@@ -4,16 +4,16 @@ they start, report and fail."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from mehman.core.models import TaskStatus
+from mehman.core.models import TaskProgress, TaskStatus
 from mehman.matching.management.commands import match_registry
 from mehman.matching.models import MatchPair, MatchRun, PairSource, PairStatus, RunStatus
 from mehman.matching.services import execute_run, reject_pair, start_run
@@ -221,6 +221,46 @@ def test_one_run_at_a_time_per_settlement(settlement_a, settlement_b, mona, bob)
         execute_run(run)
     assert again.value.code == "status"
     assert start_run(settlement=settlement_a, by=mona, enqueue=False).reference == "TJ-M0002"
+
+
+def test_a_run_abandoned_by_a_stopped_worker_no_longer_blocks_a_new_one(settlement_a, mona):
+    stuck = run_services._begin(start_run(settlement=settlement_a, by=mona, enqueue=False))
+    with pytest.raises(ValidationError):  # still moving: it is waited for
+        start_run(settlement=settlement_a, by=mona, enqueue=False)
+    assert stuck.progress is not None
+    long_ago = timezone.now() - run_services.ABANDONED_AFTER - timedelta(minutes=1)
+    TaskProgress.objects.filter(pk=stuck.progress.pk).update(updated_at=long_ago)
+
+    fresh = start_run(settlement=settlement_a, by=mona, enqueue=False)
+    assert fresh.status == RunStatus.QUEUED
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED
+    assert stuck.error == gettext(
+        "The run stopped without finishing (its worker stopped); nothing was proposed."
+    )
+    stuck.progress.refresh_from_db()
+    assert stuck.progress.status == TaskStatus.FAILED
+    assert stuck.history.first().history_change_reason == "Abandoned"
+
+
+def test_a_worker_that_comes_back_after_its_run_was_abandoned_proposes_nothing(
+    on_file, settlement_a, mona, monkeypatch
+):
+    run = start_run(settlement=settlement_a, by=mona, enqueue=False)
+    compare = run_services._compare
+
+    def slow(run: MatchRun, *args: Any) -> Any:
+        figures = compare(run, *args)
+        # Meanwhile the run was given up as abandoned.
+        MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="abandoned")
+        return figures
+
+    monkeypatch.setattr(run_services, "_compare", slow)
+    with pytest.raises(RuntimeError):
+        execute_run(run)
+    run.refresh_from_db()
+    assert (run.status, run.error) == (RunStatus.FAILED, "abandoned")
+    assert not MatchPair.objects.exists()
 
 
 def test_a_run_started_from_a_page_runs_in_the_background(
