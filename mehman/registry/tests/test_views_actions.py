@@ -206,12 +206,32 @@ def test_a_merge_is_confirmed_on_a_page_showing_both_then_undone(alice, settleme
     assert (other.merged_into, other.status) == (family, HouseholdStatus.CLOSED)
     assert member(family, "نادر").relationship == "brother"
 
+    assert url("unmerge", other) in client.get(profile(other)).text  # its page offers the undo
     undone = client.post(url("unmerge", other))
 
     assert undone["Location"] == profile(other)
     other.refresh_from_db()
     assert other.merged_into is None and other.size == 1
     assert member(other, "نادر").relationship == "head"
+
+
+def test_a_household_closed_by_a_persons_merge_does_not_offer_to_undo_a_household_merge(
+    alice, settlement_a, family
+):
+    # Registered again on her own; her record is merged into the one in the family.
+    alone = factories.household(
+        settlement_a,
+        by=alice,
+        members=[factories.member(given_name="فاطمه", family_name="احمدی", father_name="غلام")],
+    )
+    on_file = member(family, "فاطمه")
+    services.merge_individuals(keep=on_file, duplicate=alone.head, by=alice)
+    alone.refresh_from_db()
+    assert (alone.merged_into, alone.status) == (family, HouseholdStatus.CLOSED)
+
+    page = signed_in(alice).get(profile(alone)).text
+
+    assert url("unmerge", alone) not in page
 
 
 def test_a_household_cannot_be_merged_with_one_out_of_scope(alice, bob, settlement_b, family):
