@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mehman.matching.tests.test_views import pair_of, run_of
+from mehman.matching.tests.factories import pair_of, run_of
 from tests.matrix_entry import Entry
 
 _REVIEWERS_ONLY = ("alice", "vera", "nasrin")

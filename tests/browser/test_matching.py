@@ -15,7 +15,7 @@ from django.utils.translation import override
 from playwright.sync_api import expect
 
 from mehman.matching.models import PairStatus
-from mehman.matching.tests.test_views import pair_of
+from mehman.matching.tests.factories import pair_of
 from mehman.registry.models import Individual, IndividualStatus
 from tests.browser.conftest import page_errors, sign_in
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from mehman.matching.models import MatchPair
+from django.utils import timezone
+
+from mehman.matching.models import MatchPair, MatchRun, PairSource, PairStatus, RunStatus
 from mehman.matching.services import record_registration_decision
 from mehman.registry import duplicates
 from mehman.registry import services as registry_services
 from mehman.registry.models import DocumentType, Household, Individual, Relationship
+from mehman.registry.tests import factories as registry_factories
 
 # The Rahimi head's Amayesh card, typed with Persian digits and a dash.
 RAHIMI_CARD = "۷۷۱-۲۳۴۵۶۷۸"
@@ -143,3 +146,92 @@ def flagged(on_file: Individual, registered: Individual, by: Any) -> MatchPair:
     record_registration_decision(registered, on_file, duplicates.REVIEW, None, by)
     first, second = sorted((on_file.pk, registered.pk))
     return MatchPair.objects.get(first_id=first, second_id=second)
+
+
+# --- Pairs and runs as matching's services leave them (the pages, the API, the access matrix
+# and the browser test read them) ----------------------------------------------------------
+
+# The engine's evidence for a man on file as «محمدعلی» and registered again as «علی».
+EVIDENCE = [
+    {"field": "given", "level": "core", "weight": 3.1},
+    {"field": "father", "level": "exact", "weight": 6.4},
+    {"field": "family", "level": "null", "weight": 0.0},
+    {"field": "birth_date", "level": "year_estimated", "weight": 2.2},
+    {"field": "document", "level": "null", "weight": 0.0},
+    {"field": "phone", "level": "else", "weight": -1.5},
+    {"field": "sex", "level": "exact", "weight": 0.3},
+]
+
+
+def person(settlement: Any, by: Any, **fields: Any) -> Individual:
+    """A person alone in a household of their own (a merge may close it)."""
+    household = registry_factories.household(
+        settlement, by=by, members=[registry_factories.member(**fields)]
+    )
+    head = household.head
+    assert head is not None
+    return head
+
+
+def pair_of(
+    settlement: Any,
+    by: Any,
+    *,
+    probability: float = 0.97,
+    first: Individual | None = None,
+    second: Individual | None = None,
+    cluster: int | None = None,
+    status: str = PairStatus.OPEN,
+    source: str = PairSource.RUN,
+) -> MatchPair:
+    """An open pair as a run writes it: the person registered first is ``first``."""
+    kept = first or person(
+        settlement,
+        by,
+        given_name="محمدعلی",
+        father_name="غلامرضا",
+        family_name="",
+        given_name_latin="Mohammad Ali",
+        birth_date=date(1988, 3, 21),
+        birth_date_estimated=False,
+    )
+    duplicate = second or person(
+        settlement,
+        by,
+        given_name="علی",
+        father_name="غلامرضا",
+        family_name="",
+        given_name_latin="Ali",
+        birth_date=date(1988, 1, 1),
+        birth_date_estimated=True,
+        phone="0915 123 4567",
+    )
+    return MatchPair.objects.create(
+        first=kept,
+        second=duplicate,
+        probability=probability,
+        weight=10.5,
+        evidence=EVIDENCE,
+        cluster=cluster if cluster is not None else kept.pk,
+        status=status,
+        source=source,
+    )
+
+
+def run_of(settlement: Any, by: Any, *, status: str = RunStatus.DONE) -> MatchRun:
+    """A run as the task leaves it (the figures are the run's own)."""
+    now = timezone.now()
+    serial = MatchRun.objects.count() + 9001
+    return MatchRun.objects.create(
+        reference=f"{settlement.code}-M{serial:04d}",
+        settlement=settlement,
+        status=status,
+        model_version="test",
+        people=1234,
+        candidates=5678,
+        proposed=12,
+        skipped_rejected=3,
+        started_by=by,
+        started_at=now,
+        finished_at=now if status in (RunStatus.DONE, RunStatus.FAILED) else None,
+    )

@@ -12,7 +12,7 @@ from conftest import signed_in
 from mehman.accounts.models import Role
 from mehman.accounts.tests.factories import UserFactory
 from mehman.matching.models import MatchPair, MatchRun, PairSource, PairStatus, RunStatus
-from mehman.matching.tests.test_views import pair_of, person, run_of
+from mehman.matching.tests.factories import pair_of, person, run_of
 from mehman.registry.models import Individual, IndividualStatus
 
 

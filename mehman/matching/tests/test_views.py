@@ -18,95 +18,10 @@ from mehman.accounts.models import Role
 from mehman.accounts.tests.factories import UserFactory
 from mehman.core import dates, digits
 from mehman.matching.models import MatchPair, MatchRun, PairSource, PairStatus, RunStatus
+from mehman.matching.tests.factories import pair_of, person, run_of
 from mehman.registry import services as registry_services
 from mehman.registry.models import Individual, IndividualStatus
 from mehman.registry.tests import factories as registry
-
-# The engine's evidence for a man on file as «محمدعلی» and registered again as «علی».
-EVIDENCE = [
-    {"field": "given", "level": "core", "weight": 3.1},
-    {"field": "father", "level": "exact", "weight": 6.4},
-    {"field": "family", "level": "null", "weight": 0.0},
-    {"field": "birth_date", "level": "year_estimated", "weight": 2.2},
-    {"field": "document", "level": "null", "weight": 0.0},
-    {"field": "phone", "level": "else", "weight": -1.5},
-    {"field": "sex", "level": "exact", "weight": 0.3},
-]
-
-
-# --- Fixtures (shared with the API tests, the access matrix and the browser test) ---------------
-
-
-def person(settlement: Any, by: Any, **fields: Any) -> Individual:
-    """A person alone in a household of their own (a merge may close it)."""
-    household = registry.household(settlement, by=by, members=[registry.member(**fields)])
-    head = household.head
-    assert head is not None
-    return head
-
-
-def pair_of(
-    settlement: Any,
-    by: Any,
-    *,
-    probability: float = 0.97,
-    first: Individual | None = None,
-    second: Individual | None = None,
-    cluster: int | None = None,
-    status: str = PairStatus.OPEN,
-    source: str = PairSource.RUN,
-) -> MatchPair:
-    """An open pair as a run writes it: the person registered first is ``first``."""
-    kept = first or person(
-        settlement,
-        by,
-        given_name="محمدعلی",
-        father_name="غلامرضا",
-        family_name="",
-        given_name_latin="Mohammad Ali",
-        birth_date=date(1988, 3, 21),
-        birth_date_estimated=False,
-    )
-    duplicate = second or person(
-        settlement,
-        by,
-        given_name="علی",
-        father_name="غلامرضا",
-        family_name="",
-        given_name_latin="Ali",
-        birth_date=date(1988, 1, 1),
-        birth_date_estimated=True,
-        phone="0915 123 4567",
-    )
-    return MatchPair.objects.create(
-        first=kept,
-        second=duplicate,
-        probability=probability,
-        weight=10.5,
-        evidence=EVIDENCE,
-        cluster=cluster if cluster is not None else kept.pk,
-        status=status,
-        source=source,
-    )
-
-
-def run_of(settlement: Any, by: Any, *, status: str = RunStatus.DONE) -> MatchRun:
-    """A run as the task leaves it (the figures are the run's own)."""
-    now = timezone.now()
-    serial = MatchRun.objects.count() + 9001
-    return MatchRun.objects.create(
-        reference=f"{settlement.code}-M{serial:04d}",
-        settlement=settlement,
-        status=status,
-        model_version="test",
-        people=1234,
-        candidates=5678,
-        proposed=12,
-        skipped_rejected=3,
-        started_by=by,
-        started_at=now,
-        finished_at=now if status in (RunStatus.DONE, RunStatus.FAILED) else None,
-    )
 
 
 @pytest.fixture
