@@ -38,9 +38,10 @@ worker: setup
 test: setup
 	$(PYTEST) -q
 
-## make test-postgres: the whole suite on PostgreSQL (DATABASE_URL, default the local server)
+## make test-postgres: the suite on PostgreSQL (DATABASE_URL, default the local server), less the
+## tests that never reach a database (`make test` runs them)
 test-postgres: setup
-	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(PYTEST) -q
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} MEHMAN_DATABASE_TESTS_ONLY=1 $(PYTEST) -q
 
 ## make test-browser: Playwright with Debian's Chromium (/usr/bin/chromium)
 test-browser: setup

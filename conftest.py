@@ -12,12 +12,35 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 
 from mehman.accounts.models import Role
 from mehman.accounts.tests.factories import PASSWORD, UserFactory
 from mehman.core.tests.factories import SettlementFactory
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """pytest-django lets a test reach the database only through its marker or its fixtures
+    (``db``, ``transactional_db``, ``live_server``...), all of which request this helper."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return "_django_db_helper" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``MEHMAN_DATABASE_TESTS_ONLY=1`` (the second run of the suite, on PostgreSQL) leaves out
+    the tests that never reach a database: they ran, identically, on SQLite."""
+    if os.environ.get("MEHMAN_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if _uses_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture
