@@ -36,7 +36,11 @@ def _group(item: pytest.Item) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """This folder's tests reading the demo run after its other database tests, and still
     before any transactional test of the session (which would empty the database under
-    them); each test keeps its group and otherwise its order."""
+    them); each test keeps its group and otherwise its order. Split over processes
+    (``pytest -n 2 --dist loadgroup``), the folder stays in one, which loads the demo once."""
+    for item in items:
+        if Path(str(item.fspath)).parent == HERE:
+            item.add_marker(pytest.mark.xdist_group("demo"))
     for group in (0, 1, 2):
         slots = [
             i
