@@ -8,11 +8,19 @@ insider gets the page, and for pages about one record, Bob of settlement B gets
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+    URLResolver,
+    converters,
+    get_resolver,
+    reverse,
+)
 
 from conftest import signed_in
 from mehman.core import services
@@ -290,11 +298,55 @@ def _call(client, entry: Entry, url: str):
     return getattr(client, entry.method)(url)
 
 
+# A value of each kind of path argument that names no record.
+_UNKNOWN = {
+    converters.IntConverter: 987654321,
+    converters.UUIDConverter: uuid.UUID(int=404),
+    converters.SlugConverter: "no-such-record",
+    converters.StringConverter: "NO-SUCH-RECORD",
+    converters.PathConverter: "no/such/record",
+}
+
+
+def _converters(patterns: list[Any], name: str, prefix: str = "") -> dict[str, Any] | None:
+    """The path arguments of URL ``name`` and their converters (those of enclosing prefixes
+    too)."""
+    for pattern in patterns:
+        found_here = getattr(pattern.pattern, "converters", {})
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            found = _converters(pattern.url_patterns, name, namespace)
+            if found is not None:
+                return {**found_here, **found}
+        elif isinstance(pattern, URLPattern) and f"{prefix}{pattern.name}" == name:
+            return dict(found_here)
+    return None
+
+
+def _unknown_kwargs(name: str) -> dict[str, Any]:
+    """Arguments for URL ``name`` that name no record at all."""
+    found = _converters(get_resolver().url_patterns, name)
+    assert found is not None, name
+    return {argument: _UNKNOWN[type(converter)] for argument, converter in found.items()}
+
+
+def _anonymous_url(name: str, entry: Entry, request: pytest.FixtureRequest) -> str:
+    """The URL with arguments that name no record: anonymous visitors are turned away before
+    any record is looked up. A public page, or a path written as a regular expression (no
+    converters to read), gets a real record."""
+    if entry.kwargs and not entry.public:
+        try:
+            return reverse(name, kwargs=_unknown_kwargs(name))
+        except NoReverseMatch:
+            pass
+    kwargs = entry.kwargs(request.getfixturevalue("people")) if entry.kwargs else {}
+    return reverse(name, kwargs=kwargs)
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_anonymous_visitors_are_sent_to_sign_in(name, people, client):
+def test_anonymous_visitors_are_sent_to_sign_in(name, client, db, request):
     entry = MATRIX[name]
-    kwargs = entry.kwargs(people) if entry.kwargs else {}
-    response = _call(client, entry, reverse(name, kwargs=kwargs))
+    response = _call(client, entry, _anonymous_url(name, entry, request))
     if entry.api:
         assert response.status_code in (401, 403)
     elif entry.public:
