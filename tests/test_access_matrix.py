@@ -8,6 +8,7 @@ insider gets the page, and for pages about one record, Bob of settlement B gets
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -247,13 +248,22 @@ FAMILIES = {
 }
 
 
-def iter_pattern_names(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+def iter_patterns(
+    patterns: list[Any], prefix: str = "", outer: dict[str, Any] | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each URL's name and the converters of its path arguments (enclosing prefixes' too)."""
     for pattern in patterns:
+        here = {**(outer or {}), **getattr(pattern.pattern, "converters", {})}
         if isinstance(pattern, URLResolver):
             namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            yield from iter_pattern_names(pattern.url_patterns, namespace)
+            yield from iter_patterns(pattern.url_patterns, namespace, here)
         elif isinstance(pattern, URLPattern):
-            yield f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed {pattern}>"
+            name = f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed {pattern}>"
+            yield name, here
+
+
+def iter_pattern_names(patterns: list[Any]) -> Iterator[str]:
+    return (name for name, _converters in iter_patterns(patterns))
 
 
 def missing_entries(urlconf: str | None = None) -> list[str]:
@@ -308,25 +318,14 @@ _UNKNOWN = {
 }
 
 
-def _converters(patterns: list[Any], name: str, prefix: str = "") -> dict[str, Any] | None:
-    """The path arguments of URL ``name`` and their converters (those of enclosing prefixes
-    too)."""
-    for pattern in patterns:
-        found_here = getattr(pattern.pattern, "converters", {})
-        if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            found = _converters(pattern.url_patterns, name, namespace)
-            if found is not None:
-                return {**found_here, **found}
-        elif isinstance(pattern, URLPattern) and f"{prefix}{pattern.name}" == name:
-            return dict(found_here)
-    return None
+@functools.cache
+def _path_converters() -> dict[str, dict[str, Any]]:
+    return dict(iter_patterns(get_resolver().url_patterns))
 
 
 def _unknown_kwargs(name: str) -> dict[str, Any]:
     """Arguments for URL ``name`` that name no record at all."""
-    found = _converters(get_resolver().url_patterns, name)
-    assert found is not None, name
+    found = _path_converters()[name]
     return {argument: _UNKNOWN[type(converter)] for argument, converter in found.items()}
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, When
 
 from mehman.core import dates, names
-from mehman.core.models import Settlement
+from mehman.core.models import Event, Settlement
+from mehman.registry import events as registry_events
 from mehman.registry.models import (
     EXPIRING_DOCUMENT_TYPES,
     Household,
@@ -355,6 +356,18 @@ def register_figures() -> None:
         lambda ids: count_households(ids, HouseholdStatus.APPLICANT),
         order=30,
     )
+
+
+def household_merge(household: Household) -> Event | None:
+    """The merge of households that closed ``household`` and may be undone from it; None when
+    it was not merged, or when the last merge that closed it was a person's (undone in the
+    review of duplicates)."""
+    if household.merged_into_id is None:
+        return None
+    last = household.events.filter(
+        kind__in=(registry_events.MERGED_AWAY.code, registry_events.PERSON_MERGED_AWAY.code)
+    ).first()
+    return last if last is not None and last.kind == registry_events.MERGED_AWAY.code else None
 
 
 def members_in_order(household: Household) -> list[Individual]:

@@ -66,14 +66,11 @@ def _abandon_stalled(settlement: Settlement) -> None:
         .select_related("progress")
         .filter(settlement=settlement, status=RunStatus.RUNNING, progress__updated_at__lt=cutoff)
     )
+    message = gettext(
+        "The run stopped without finishing (its worker stopped); nothing was proposed."
+    )
     for run in stalled:
-        message = gettext(
-            "The run stopped without finishing (its worker stopped); nothing was proposed."
-        )
-        run.status = RunStatus.FAILED
-        run.finished_at = timezone.now()
-        run.error = message[:300]
-        save_recorded(run, run.started_by, "Abandoned")
+        _mark_failed(run, message, "Abandoned")
         if run.progress is not None:
             core_services.finish_progress(run.progress, error=message)
 
@@ -358,8 +355,8 @@ def execute_run(run: MatchRun, *, reporter: Reporter | None = None) -> MatchRun:
         message = gettext(
             "The run stopped because of an error (%(error)s); nothing was proposed."
         ) % {"error": type(exc).__name__}
-        _fail(run, message)
-        reporter.finish(error=message)
+        if _fail(run, message):
+            reporter.finish(error=message)
         raise
     reporter.finish(
         result={
@@ -373,12 +370,20 @@ def execute_run(run: MatchRun, *, reporter: Reporter | None = None) -> MatchRun:
     return run
 
 
-def _fail(run: MatchRun, message: str) -> None:
+def _mark_failed(locked: MatchRun, message: str, reason: str) -> None:
+    """``locked`` (a row locked for update) ends failed, saying ``message`` without names."""
+    locked.status = RunStatus.FAILED
+    locked.finished_at = timezone.now()
+    locked.error = message[:300]
+    save_recorded(locked, locked.started_by, reason)
+
+
+def _fail(run: MatchRun, message: str) -> bool:
+    """The run fails with ``message``; False when it had already failed (given up as
+    abandoned: its message, and its progress's, stay)."""
     with transaction.atomic():
         locked = MatchRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
-        if locked.status == RunStatus.FAILED:  # given up as abandoned: its message stays
-            return
-        locked.status = RunStatus.FAILED
-        locked.finished_at = timezone.now()
-        locked.error = message[:300]
-        save_recorded(locked, locked.started_by, "Failed")
+        if locked.status == RunStatus.FAILED:
+            return False
+        _mark_failed(locked, message, "Failed")
+        return True

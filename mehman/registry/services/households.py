@@ -13,7 +13,7 @@ from django_stubs_ext import StrOrPromise
 
 from mehman.core import dates
 from mehman.core.models import Settlement
-from mehman.registry import departures
+from mehman.registry import departures, queries
 from mehman.registry import events as registry_events
 from mehman.registry.models import (
     ALLOWED_TRANSITIONS,
@@ -528,7 +528,7 @@ def unmerge_households(*, absorbed: Household, by: Any) -> Household:
     if absorbed.merged_into_id is None:
         raise ValidationError(_("This household was not merged."), code="not_merged")
     keep = _lock(absorbed.merged_into)  # type: ignore[arg-type]
-    merge = absorbed.events.filter(kind=registry_events.MERGED_AWAY.code).first()
+    merge = queries.household_merge(absorbed)
     if merge is None:
         raise ValidationError(_("The merge is not on record."), code="not_merged")
     moved: dict[str, str] = merge.params.get("moved", {})

@@ -229,9 +229,11 @@ def test_a_household_closed_by_a_persons_merge_does_not_offer_to_undo_a_househol
     alone.refresh_from_db()
     assert (alone.merged_into, alone.status) == (family, HouseholdStatus.CLOSED)
 
-    page = signed_in(alice).get(profile(alone)).text
+    client = signed_in(alice)
+    page = client.get(profile(alone)).text
 
     assert url("unmerge", alone) not in page
+    assert 'data-testid="not-merged"' in client.get(url("unmerge", alone)).text
 
 
 def test_a_household_cannot_be_merged_with_one_out_of_scope(alice, bob, settlement_b, family):

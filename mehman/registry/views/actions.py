@@ -237,6 +237,7 @@ def unmerge(request: HttpRequest, reference: str) -> HttpResponse:
         perform=lambda d: services.unmerge_households(absorbed=household, by=request.user),
         done=_("The merge was undone."),
         template="registry/action_unmerge.html",
+        household_merged=queries.household_merge(household) is not None,
     )
 
 

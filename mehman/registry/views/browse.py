@@ -19,7 +19,6 @@ from mehman.accounts.requests import AuthenticatedRequest
 from mehman.accounts.services import log_accesses
 from mehman.core.models import Settlement
 from mehman.core.permissions import get_for_user_or_404
-from mehman.registry import events as registry_events
 from mehman.registry import panels, queries
 from mehman.registry.forms.browse import HouseholdFilterForm
 from mehman.registry.models import (
@@ -145,10 +144,7 @@ def household_detail(request: AuthenticatedRequest, reference: str) -> HttpRespo
         "has_needs": any(m.needs for m in members),
         "sees_protected": sees_protected,
         "can_edit": user.has_capability("registry.edit"),
-        # Closed by a merge of households (undone here), not by a person's merge (undone in
-        # the review of duplicates).
-        "household_merged": household.merged_into_id is not None
-        and household.events.filter(kind=registry_events.MERGED_AWAY.code).exists(),
+        "household_merged": queries.household_merge(household) is not None,
         "notes": notes,
         "events": household.events.select_related("by")[:TIMELINE_LENGTH],
         "panels": panels.render_panels(request, household),
