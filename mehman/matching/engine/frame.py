@@ -65,9 +65,45 @@ def _sql(*parts: str) -> str:
     return " || '|' || ".join(parts)
 
 
+def _names(p: Prepared) -> str | None:
+    """Given and family name skeletons in either order: swapped names meet."""
+    if p.given.skel and p.family.skel:
+        return "|".join(sorted((p.given.skel, p.family.skel)))
+    return None
+
+
+_SQL_NAMES = (
+    "CASE WHEN g_skel < s_skel THEN g_skel || '|' || s_skel ELSE s_skel || '|' || g_skel END"
+)
+# A document number's halves: a number mistyped in one half meets its original on the other.
+_SQL_HALF = "CAST(floor(length(doc) / 2) AS INTEGER)"
+
+
+def _half(p: Prepared, second: bool) -> str | None:
+    if len(p.document) < 4:
+        return None
+    h = len(p.document) // 2
+    return p.document[h:] if second else p.document[:h]
+
+
 RULES: Final = (
     Rule("b_doc", 20, "doc", lambda p: p.document or None),
     Rule("b_tel", 20, "tel", lambda p: p.phone or None),
+    # Two characters of a number swapped, or one half of it mistyped.
+    Rule("b_docs", 20, "doc_sorted", lambda p: "".join(sorted(p.document)) or None),
+    Rule(
+        "b_doc1",
+        20,
+        f"CASE WHEN length(doc) >= 4 THEN substr(doc, 1, {_SQL_HALF}) END",
+        lambda p: _half(p, False),
+    ),
+    Rule(
+        "b_doc2",
+        20,
+        f"CASE WHEN length(doc) >= 4 THEN substr(doc, {_SQL_HALF} + 1) END",
+        lambda p: _half(p, True),
+    ),
+    Rule("b_gs", 30, _SQL_NAMES, _names),
     Rule(
         "b_gfy",
         50,

@@ -9,14 +9,14 @@ import csv
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from mehman.matching.engine.cluster import Edge, cluster
-from mehman.matching.engine.comparisons import levels, vetoed
+from mehman.matching.engine.comparisons import COMPARISONS, levels, vetoed
 from mehman.matching.engine.frame import Frequencies, derive_sql, to_arrow
 from mehman.matching.engine.model import artefact, settings_for
 from mehman.matching.engine.prepare import FIELDS, LatinTable, Prepared, latin_pairs, prepare
@@ -133,6 +133,8 @@ MIN_RATE = 0.002
 # Numbers are reliable when at most this share of one person's record pairs (as the calibration
 # finds them) carry two different numbers; the synthetic registry shows about 1 %, FEBRL 5-10 %.
 DOCUMENT_CONFLICTS = 0.025
+# Pairs sharing a document number needed before they may loosen the model's m.
+MIN_LOOSENING_PAIRS = 50
 
 
 @dataclass
@@ -144,7 +146,9 @@ class Calibration:
     both document numbers agree? Where numbers often conflict (a file whose numbers were typed
     badly), a conflict is weaker evidence and no longer keeps records apart. And how many
     pairs share a number at all? That, divided by how often one person's two records do,
-    estimates how many duplicates the file holds: the model's prior.
+    estimates how many duplicates the file holds: the model's prior. The pairs sharing a number
+    also show how one person's records differ in this file (``loosen``), and the pairs whose
+    numbers are a typo apart how often two people's numbers meet by chance (``chance_typos``).
     """
 
     sure_pairs: int
@@ -155,6 +159,10 @@ class Calibration:
     document_pairs: int
     with_document: int
     records: int
+    # Per comparison, how many pairs sharing a document number take each level.
+    document_levels: dict[str, list[int]] = field(default_factory=dict)
+    # Pairs whose numbers are one typo apart (found through the number's blocking keys).
+    typo_pairs: int = 0
 
     @property
     def documents_reliable(self) -> bool:
@@ -194,13 +202,99 @@ class Calibration:
                     share = shares.get(level.get("label_for_charts", ""))
                     if share is not None:
                         level["m_probability"] = max(share, 1e-4)
+        self.loosen(model)
+        self.chance_typos(model)
         return model
+
+    def chance_typos(self, model: dict[str, Any]) -> None:
+        """How often two different people's numbers are one typo apart, as this file shows it.
+
+        Short numbers meet by chance far more often than the training file's long ones did:
+        the pairs one typo apart, less those expected of one person's records, over all pairs
+        of records with a number."""
+        if self.with_document < MIN_WITH_DOCUMENT or not self.same:
+            return
+        expected_true = self.document_pairs * self.typo / self.same
+        pairs = self.with_document * (self.with_document - 1) / 2
+        chance = max(self.typo_pairs - expected_true, 0.0) / pairs
+        for comparison in model["comparisons"]:
+            if comparison["output_column_name"] != "document":
+                continue
+            for level in comparison["comparison_levels"]:
+                if level.get("label_for_charts") == "typo":
+                    level["u_probability"] = max(float(level["u_probability"]), chance)
+
+    def loosen(self, model: dict[str, Any]) -> None:
+        """Where one person's records in this file differ more often than in the training file
+        (a level the pairs sharing a number take more often than the model expects), that
+        level's m rises to what the file shows; the others shrink in proportion."""
+        for comparison in model["comparisons"]:
+            counts = self.document_levels.get(comparison["output_column_name"])
+            if not counts:
+                continue
+            total = sum(counts[1:])
+            if total < MIN_LOOSENING_PAIRS:
+                continue
+            levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+            raised = False
+            for level, count in zip(levels, counts[1:], strict=True):
+                share = count / total
+                if count >= 2 and share > float(level["m_probability"]):
+                    level["m_probability"] = share
+                    raised = True
+            if raised:
+                mass = sum(float(level["m_probability"]) for level in levels)
+                for level in levels:
+                    level["m_probability"] = float(level["m_probability"]) / mass
 
 
 TYPO = (
     "length(a) = length(b) AND (levenshtein(a, b) <= 1"
     " OR (a_sorted = b_sorted AND levenshtein(a, b) <= 2))"
 )
+
+
+# Comparisons whose m the file's own pairs may loosen (not the document: those pairs share one).
+LOOSENED = ("given", "father", "family", "birth_date", "sex", "phone")
+# Documents shared by more records than this are not one person's.
+MAX_DOCUMENT_GROUP = 4
+
+
+def level_case(comparison: Any) -> str:
+    """SQL giving the index of the level a pair takes in ``comparison``."""
+    parts = []
+    for i, level in enumerate(comparison.levels):
+        if level.sql == "ELSE":
+            parts.append(f"ELSE {i}")
+        else:
+            parts.append(f"WHEN {level.sql} THEN {i}")
+    return "CASE " + " ".join(parts) + " END"
+
+
+def document_pair_levels(con: Any, name: str) -> dict[str, list[int]]:
+    """How the pairs sharing a document number compare, level by level: one person's records,
+    nearly all (two records sharing a number by chance are rare)."""
+    columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+    select = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    wanted = [c for c in COMPARISONS if c.name in LOOSENED]
+    cases = ", ".join(f"{level_case(c)} AS {c.name}" for c in wanted)
+    rows = con.execute(
+        f"""WITH shared AS (
+              SELECT doc FROM {name} WHERE doc IS NOT NULL GROUP BY doc
+              HAVING count(*) BETWEEN 2 AND {MAX_DOCUMENT_GROUP}),
+            pairs AS (
+              SELECT {select} FROM {name} l JOIN {name} r
+                ON l.doc = r.doc AND l.unique_id < r.unique_id
+              WHERE l.doc IN (SELECT doc FROM shared))
+            SELECT {cases} FROM pairs"""
+    ).fetchall()
+    out = {}
+    for i, comparison in enumerate(wanted):
+        counts = [0] * len(comparison.levels)
+        for row in rows:
+            counts[row[i]] += 1
+        out[comparison.name] = counts
+    return out
 
 
 def calibrate(con: Any, name: str) -> Calibration:
@@ -224,8 +318,25 @@ def calibrate(con: Any, name: str) -> Calibration:
                    (SELECT count(doc) FROM {name}), (SELECT count(*) FROM {name})"""
     ).fetchall()[0]
     sure_pairs, both, same, typo, conflict = (int(x) for x in row)
+    found = " UNION ".join(
+        f"SELECT l.unique_id AS a, r.unique_id AS b FROM {name} l JOIN {name} r"
+        f" ON l.{key} = r.{key} AND l.unique_id < r.unique_id AND l.doc <> r.doc"
+        f" WHERE length(l.doc) = length(r.doc) AND (levenshtein(l.doc, r.doc) <= 1"
+        f" OR (l.doc_sorted = r.doc_sorted AND levenshtein(l.doc, r.doc) <= 2))"
+        for key in ("b_docs", "b_doc1", "b_doc2")
+    )
+    typo_pairs = int(con.execute(f"SELECT count(*) FROM ({found})").fetchall()[0][0])
     return Calibration(
-        sure_pairs, both, same, typo, conflict, int(shared), int(with_document), int(records)
+        sure_pairs,
+        both,
+        same,
+        typo,
+        conflict,
+        int(shared),
+        int(with_document),
+        int(records),
+        document_pair_levels(con, name),
+        typo_pairs,
     )
 
 
