@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "mehman.assistance",
     "mehman.housing",
     "mehman.residence",
+    "mehman.solutions",
     "mehman.demo",
     "django.contrib.admin",
     "django.contrib.auth",

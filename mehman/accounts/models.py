@@ -55,6 +55,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "residence.documents",
             "residence.message",
             "matching.review",
+            "solutions.view",
+            "solutions.manage",
         }
     ),
     Role.HOUSING_OFFICER: frozenset(
@@ -86,6 +88,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "residence.manage",
             "matching.review",
             "matching.run",
+            "solutions.view",
+            "solutions.manage",
+            "solutions.approve",
         }
     ),
     Role.PARTNER: frozenset({"partners.portal"}),
@@ -117,6 +122,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "residence.manage",
             "matching.review",
             "matching.run",
+            "solutions.view",
+            "solutions.manage",
         }
     ),
 }
