@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("mehman.intake.api_urls")),
     path("", include("mehman.housing.api_urls")),
     path("", include("mehman.residence.api_urls")),
+    path("", include("mehman.solutions.api_urls")),
     path(
         "schema/",
         SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("intake/", include("mehman.intake.urls")),
     path("housing/", include("mehman.housing.urls")),
     path("residence/", include("mehman.residence.urls")),
+    path("solutions/", include("mehman.solutions.urls")),
     path("status/", include("mehman.intake.public_urls")),
     path("assistance/", include("mehman.assistance.urls")),
     path("tools/", include("mehman.demo.urls")),

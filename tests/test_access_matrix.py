@@ -54,6 +54,9 @@ from tests.matrix_residence_documents import ENTRIES as RESIDENCE_DOCUMENTS_ENTR
 from tests.matrix_residence_messages import ENTRIES as RESIDENCE_MESSAGES_ENTRIES
 from tests.matrix_residence_terms import ENTRIES as RESIDENCE_TERMS_ENTRIES
 from tests.matrix_residence_terms_api import ENTRIES as RESIDENCE_TERMS_API_ENTRIES
+from tests.matrix_solutions_api import ENTRIES as SOLUTIONS_API_ENTRIES
+from tests.matrix_solutions_board import ENTRIES as SOLUTIONS_BOARD_ENTRIES
+from tests.matrix_solutions_cases import ENTRIES as SOLUTIONS_CASES_ENTRIES
 
 
 def _task_of(user_key: str, *, done: bool = False) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -241,6 +244,9 @@ MATRIX.update(RESIDENCE_DOCUMENTS_ENTRIES)
 MATRIX.update(RESIDENCE_MESSAGES_ENTRIES)
 MATRIX.update(MATCHING_ENTRIES)
 MATRIX.update(MATCHING_API_ENTRIES)
+MATRIX.update(SOLUTIONS_BOARD_ENTRIES)
+MATRIX.update(SOLUTIONS_CASES_ENTRIES)
+MATRIX.update(SOLUTIONS_API_ENTRIES)
 
 # Whole URL families guarded by their own mechanism, with a test of that mechanism below.
 FAMILIES = {

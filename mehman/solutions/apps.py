@@ -8,4 +8,8 @@ class SolutionsConfig(AppConfig):
     verbose_name = _("Durable solutions")
 
     def ready(self) -> None:
+        from mehman.registry import panels
         from mehman.solutions import events  # noqa: F401  (registers event kinds)
+        from mehman.solutions.panels import household_panel
+
+        panels.register("solutions", household_panel)

@@ -1,5 +1,6 @@
 """Every state change of durable solutions. Each topic lives in its own module (``cases``,
-``approvals``, ``readiness``, ``pathways``, ``referrals``, ``exits``); all are named here."""
+``criteria``, ``approvals``, ``readiness``, ``pathways``, ``referrals``, ``exits``); all are
+named here."""
 
 from mehman.solutions.services.approvals import decide_approval, is_approved, request_approval
 from mehman.solutions.services.cases import (
@@ -14,6 +15,12 @@ from mehman.solutions.services.cases import (
     open_case_of,
     record_survey,
 )
+from mehman.solutions.services.criteria import (
+    add_criterion,
+    restore_criterion,
+    retire_criterion,
+    update_criterion,
+)
 from mehman.solutions.services.exits import record_exit, record_follow_up
 from mehman.solutions.services.pathways import (
     prepare_resettlement,
@@ -27,6 +34,7 @@ from mehman.solutions.services.readiness import assess_readiness, readiness, tre
 from mehman.solutions.services.referrals import refer_to_partner
 
 __all__ = [
+    "add_criterion",
     "add_milestone",
     "assess_readiness",
     "assign_owner",
@@ -49,7 +57,10 @@ __all__ = [
     "refer_to_partner",
     "refer_to_unhcr",
     "request_approval",
+    "restore_criterion",
+    "retire_criterion",
     "save_integration",
     "save_repatriation",
     "trend",
+    "update_criterion",
 ]
