@@ -23,6 +23,7 @@ from mehman.demo.matching import load_matching
 from mehman.demo.partners import load_partners
 from mehman.demo.registry import load_registry
 from mehman.demo.residence import load_residence
+from mehman.demo.solutions import load_solutions
 
 DEMO_PASSWORD = "mehman-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
 
@@ -105,6 +106,7 @@ def load_demo(
         "applications": 0,
         "units": 0,
         "terms": 0,
+        "cases": 0,
     }
     by_code: dict[str, Settlement] = {s.code: s for s in Settlement.objects.all()}
     for spec in SETTLEMENTS:
@@ -171,4 +173,9 @@ def load_demo(
             manager=User.objects.get(username="manager"),
             clerk=User.objects.get(username="clerk"),
         )
+        created["cases"] = load_solutions(
+            by_code["TJ"],
+            manager=User.objects.get(username="manager"),
+            caseworker=User.objects.get(username="caseworker"),
+        )["cases"]
     return created

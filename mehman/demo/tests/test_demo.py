@@ -30,6 +30,7 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "applications": 0,
         "units": 0,
         "terms": 0,
+        "cases": 0,
     }
     assert load_demo(registry=False) == {
         "settlements": 0,
@@ -39,6 +40,7 @@ def test_the_demo_loads_once_and_running_it_again_changes_nothing(db):
         "applications": 0,
         "units": 0,
         "terms": 0,
+        "cases": 0,
     }
     assert set(Settlement.objects.values_list("code", flat=True)) == {"TJ", "SV"}
     roles = set(User.objects.values_list("role", flat=True))
@@ -57,7 +59,8 @@ def test_the_demo_command_prints_every_login(db, capsys, monkeypatch):
     assert "80 households" in out
     assert "20 applications" in out
     assert "housing units" in out
-    assert "residence terms created" in out
+    assert "residence terms and" in out
+    assert "solutions cases created" in out
     for demo_user in USERS:
         assert demo_user.username in out
     assert DEMO_PASSWORD in out

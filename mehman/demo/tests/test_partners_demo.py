@@ -62,7 +62,8 @@ class TestTheDemoPartners:
         assert partner.partner_link.organisation == nrc
         seen = Referral.objects.for_user(partner)
         assert seen.count() == Referral.objects.filter(organisation=nrc).open().count() >= 25
-        assert seen.overdue().count() == 1
+        # One of the partners demo's own; the solutions demo adds one for a case (its tests).
+        assert seen.overdue().filter(solutions_link__isnull=True).count() == 1
         # Answered referrals (closed, declined) have left the portal but exist.
         answered = Referral.objects.filter(
             organisation=nrc, status__in=[ReferralStatus.CLOSED, ReferralStatus.DECLINED]

@@ -146,7 +146,8 @@ def test_the_first_terms_to_end_are_leaving_and_some_exits_are_recorded(demo):
     ending = run.terms.filter(status=TermStatus.ENDING)
     assert ending.count() >= 20
     assert all(t.reviews.filter(decision=Decision.BEGIN_EXIT).exists() for t in ending)
-    ended = run.terms.filter(status=TermStatus.ENDED)
+    # The residence demo's own exits (the solutions demo records more, each on its case).
+    ended = run.terms.filter(status=TermStatus.ENDED, household__solutions_cases__isnull=True)
     assert 8 <= ended.count() <= 20
     assert set(ended.values_list("exit_reason", flat=True)) == {
         ExitReason.RETURNED,

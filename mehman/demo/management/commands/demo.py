@@ -33,8 +33,9 @@ class Command(BaseCommand):
                 f"{created['users']} users, {created['households']} households, "
                 f"{created['organisations']} partner organisations, "
                 f"{created['units']} housing units, "
-                f"{created['applications']} applications and "
-                f"{created['terms']} residence terms created (existing ones kept)."
+                f"{created['applications']} applications, "
+                f"{created['terms']} residence terms and "
+                f"{created['cases']} solutions cases created (existing ones kept)."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
