@@ -9,8 +9,10 @@ Elements are found by ``name``, ``data-testid`` or URL, never by label text.
 
 from __future__ import annotations
 
+import csv
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -21,15 +23,41 @@ from mehman.housing.tests import factories as housing_factories
 from mehman.intake.tests.factories import waitlisted
 from mehman.registry.models import HouseholdStatus, Relationship
 from mehman.residence.models import ExitReason, Pathway
-from mehman.solutions.models import ApprovalKind, CaseExit, CaseStage, SolutionsCase
+from mehman.solutions.models import (
+    ApprovalKind,
+    CaseExit,
+    CaseStage,
+    ReadinessCriterion,
+    SolutionsCase,
+)
 from mehman.solutions.tests import factories as f
 from tests.browser.conftest import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+CHECKLIST = Path(__file__).resolve().parents[2] / "mehman" / "solutions" / "reference"
+
+
+@pytest.fixture
+def checklist(settlement_a):
+    """The shipped readiness checklist (a data migration), put back: an earlier browser test
+    emptied the database after itself, migrations' data included."""
+    with (CHECKLIST / "readiness.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            ReadinessCriterion.objects.get_or_create(
+                code=row["code"],
+                defaults={
+                    "pathway": row["pathway"],
+                    "position": int(row["position"]),
+                    "weight": int(row["weight"]),
+                    "text_fa": row["text_fa"],
+                    "text_en": row["text_en"],
+                },
+            )
+
 
 def test_a_family_moves_to_the_city_and_its_home_is_offered_to_the_waitlist(
-    live_server, page, screenshot, settlement_a, alice, mona, carla, password
+    live_server, page, screenshot, checklist, settlement_a, alice, mona, carla, password
 ):
     household, home, _term = f.housed(settlement_a, by=mona, members=f.seven_members())
     first = waitlisted(settlement_a, by=alice, manager=mona)
