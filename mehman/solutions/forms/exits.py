@@ -28,7 +28,7 @@ class UnitField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def label_from_instance(self, obj: Any) -> str:
         return str(
-            _("%(unit)s: room for %(capacity)s, %(rooms)s rooms")
+            _("%(unit)s: holds %(capacity)s persons; rooms: %(rooms)s")
             % {
                 "unit": obj.reference,
                 "capacity": digits.localize_digits(str(obj.capacity)),

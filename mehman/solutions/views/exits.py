@@ -36,7 +36,7 @@ def case_exit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
         form,
         perform,
         title=_("Record the exit"),
-        done=_("The exit was recorded and the case closed."),
+        done=_("The exit was recorded; the case is now “Exited”."),
         testid="exit",
         template="solutions/exit.html",
         members=list(case.household.active_members().order_by("pk")),
