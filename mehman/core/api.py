@@ -250,6 +250,16 @@ def by_method(**views: type[APIView]) -> Callable[..., HttpResponseBase]:
 # --- Fields and pages ---------------------------------------------------------------------------
 
 
+class VersionField(serializers.IntegerField):  # type: ignore[misc]
+    """The version of the record the client read, sent back with a step (optional)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("help_text", _("The version you read (optional on steps)."))
+        super().__init__(**kwargs)
+
+
 class DateField(serializers.DateField):  # type: ignore[misc]
     """An ISO date (Gregorian). Persian or Arabic-Indic digits, "/" between the parts
     and a Jalali year (1300-1499, e.g. 1365-06-15) are understood too."""

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mehman.core import dates
 from mehman.core.digits import localize
 
 if TYPE_CHECKING:
@@ -107,6 +109,27 @@ def choice_label(
     def render(params: dict[str, Any]) -> dict[str, str]:
         code = str(params.get(param, ""))
         return {param: str(dict(choices.choices).get(code, code))}
+
+    return render
+
+
+def labels_and_dates(**fields: Any) -> Callable[[dict[str, Any]], dict[str, str]]:
+    """Render several params at once: each named ``"date"`` (ISO) in the reader's calendar,
+    each named with its choices as the code's label (``reason=ExitReason``)."""
+
+    def render(params: dict[str, Any]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, kind in fields.items():
+            value = params.get(name)
+            if kind == "date":
+                try:
+                    out[name] = dates.format_date(date.fromisoformat(str(value)))
+                except ValueError:
+                    out[name] = ""
+            else:
+                code = str(value or "")
+                out[name] = str(dict(kind.choices).get(code, code))
+        return out
 
     return render
 

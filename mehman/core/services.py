@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -118,6 +119,34 @@ def require_text(value: str, field: str, message: Any) -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: ValidationError(message, code="required")})
+    return text
+
+
+CODE_MAX = 40
+
+
+def require_code(value: str, message: Any, field: str = "code") -> str:
+    """A short code for a record kept as data (a condition, a criterion): Latin letters,
+    digits, hyphens and underscores, at most CODE_MAX characters, lower case; refused with
+    ``message`` when empty."""
+    text = (value or "").strip().lower()
+    if not text:
+        raise ValidationError({field: ValidationError(message, code="required")})
+    try:
+        validate_slug(text)
+    except ValidationError as exc:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Use only Latin letters, digits, hyphens and underscores in the code."),
+                    code="slug",
+                )
+            }
+        ) from exc
+    if len(text) > CODE_MAX:
+        raise ValidationError(
+            {field: ValidationError(_("The code is at most 40 characters."), code="length")}
+        )
     return text
 
 

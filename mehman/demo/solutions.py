@@ -29,6 +29,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import cycle
 from typing import Any
 
 from mehman.assistance import services as assistance
@@ -509,12 +510,10 @@ def _early_exits(demo: Solutions) -> int:
     )
     demo.rng.shuffle(homes)
     made = 0
-    for home, (exit_type, pathway) in zip(
-        homes[: demo.count(EARLY_EXITS)],
+    kinds = cycle(
         [(ExitReason.MOVED_TO_CITY, Pathway.LOCAL_INTEGRATION), *((t, p) for t, p, _n in EXITS)]
-        * EARLY_EXITS,
-        strict=False,
-    ):
+    )
+    for home, (exit_type, pathway) in zip(homes[: demo.count(EARLY_EXITS)], kinds, strict=False):
         demo.used.add(home.household_id)
         left = demo.ago(demo.rng.randint(430, 720))
         opened = max(left - timedelta(days=demo.rng.randint(60, 150)), home.started_on)

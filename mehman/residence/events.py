@@ -3,57 +3,31 @@ messages) and the settlement's (conversions, campaigns)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from mehman.core import dates
-from mehman.core.events import register
+from mehman.core.events import labels_and_dates, register
 from mehman.residence.models import Decision, ExitReason, Pathway, TermOrigin, TermStatus
-
-
-def _render(**fields: Any) -> Callable[[dict[str, Any]], dict[str, str]]:
-    """Dates shown in the reader's calendar, codes as their labels."""
-
-    def render(params: dict[str, Any]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, kind in fields.items():
-            value = params.get(name)
-            if kind == "date":
-                try:
-                    out[name] = dates.format_date(date.fromisoformat(str(value)))
-                except ValueError:
-                    out[name] = ""
-            else:
-                code = str(value or "")
-                out[name] = str(dict(kind.choices).get(code, code))
-        return out
-
-    return render
-
 
 TERM_STARTED = register(
     "residence.term_started",
     _("Residence term started"),
     _("{reference}, until {planned_end} ({origin})"),
     ("reference",),
-    render=_render(planned_end="date", origin=TermOrigin),
+    render=labels_and_dates(planned_end="date", origin=TermOrigin),
 )
 TERM_STATUS = register(
     "residence.term_status",
     _("Residence term status changed"),
     _("{reference}: {status}"),
     ("reference",),
-    render=_render(status=TermStatus),
+    render=labels_and_dates(status=TermStatus),
 )
 AGREEMENT_SIGNED = register(
     "residence.agreement_signed",
     _("Residence agreement signed"),
     _("{reference}, signed on {signed_on}"),
     ("reference",),
-    render=_render(signed_on="date"),
+    render=labels_and_dates(signed_on="date"),
 )
 TERM_CHANGED = register(
     "residence.term_changed",
@@ -66,28 +40,28 @@ PLAN_CHANGED = register(
     _("Exit plan changed"),
     _("{reference}: {pathway}"),
     ("reference",),
-    render=_render(pathway=Pathway),
+    render=labels_and_dates(pathway=Pathway),
 )
 REVIEW_OPENED = register(
     "residence.review_opened",
     _("Term review due"),
     _("{reference}, due {due_on}"),
     ("reference",),
-    render=_render(due_on="date"),
+    render=labels_and_dates(due_on="date"),
 )
 REVIEWED = register(
     "residence.reviewed",
     _("Term reviewed"),
     _("{reference}: {decision}"),
     ("reference",),
-    render=_render(decision=Decision),
+    render=labels_and_dates(decision=Decision),
 )
 EXTENDED = register(
     "residence.extended",
     _("Residence term extended"),
     _("{reference}, until {planned_end}: {reason}"),
     ("reference", "reason"),
-    render=_render(planned_end="date"),
+    render=labels_and_dates(planned_end="date"),
 )
 EXIT_BEGUN = register(
     "residence.exit_begun",
@@ -100,7 +74,7 @@ TERM_ENDED = register(
     _("Residence term ended"),
     _("{reference}: {exit_reason}, {exit_on}"),
     ("reference",),
-    render=_render(exit_reason=ExitReason, exit_on="date"),
+    render=labels_and_dates(exit_reason=ExitReason, exit_on="date"),
 )
 TERM_REVOKED = register(
     "residence.term_revoked",

@@ -75,14 +75,6 @@ class ResidenceApi(api.Api):
     capability = VIEW
 
 
-class VersionField(serializers.IntegerField):  # type: ignore[misc]
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("help_text", _("The version you read (optional on steps)."))
-        super().__init__(**kwargs)
-
-
 def key(text: str) -> str:
     return digits.to_ascii(text or "").strip().upper()
 
@@ -350,7 +342,7 @@ class TermAgreementApi(ResidenceApi):
             max_length=200,
             help_text=_("The signed agreement: PDF, JPEG or PNG, at most 10 MB (multipart)."),
         )
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "ResidenceTermAgreementInput"
@@ -397,7 +389,7 @@ class TermConditionsSetApi(ResidenceApi):
 
     class Input(api.Serializer):
         conditions = codes_field()
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "ResidenceTermConditionsInput"
@@ -430,7 +422,7 @@ class TermBeginExitApi(ResidenceApi):
 
     class Input(api.Serializer):
         reason = serializers.CharField(max_length=2000, allow_blank=True)
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "ResidenceTermBeginExitInput"
@@ -462,7 +454,7 @@ class TermEndApi(ResidenceApi):
         exit_reason = serializers.ChoiceField(choices=ExitReason.choices)
         exit_on = api.DateField(help_text=_("The day the household left; not in the future."))
         note = optional_text(300)
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "ResidenceTermEndInput"
@@ -531,7 +523,7 @@ class TermReviewCompleteApi(ResidenceApi):
             allow_blank=True,
             help_text=_("Required to extend or to begin the exit."),
         )
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "ResidenceReviewInput"

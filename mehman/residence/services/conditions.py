@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from mehman.core.services import require_code
 from mehman.residence.models import AgreementCondition
 from mehman.residence.services._common import check_version, require_text, save_recorded
 
@@ -21,27 +21,7 @@ POSITION_MAX = 32767
 
 
 def _code(code: str) -> str:
-    text = (code or "").strip().lower()
-    if not text:
-        raise ValidationError(
-            {"code": ValidationError(_("Give the condition a short code."), code="required")}
-        )
-    try:
-        validate_slug(text)
-    except ValidationError as exc:
-        raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("Use only Latin letters, digits, hyphens and underscores in the code."),
-                    code="slug",
-                )
-            }
-        ) from exc
-    if len(text) > 40:
-        raise ValidationError(
-            {"code": ValidationError(_("The code is at most 40 characters."), code="length")}
-        )
-    return text
+    return require_code(code, _("Give the condition a short code."))
 
 
 def _position(position: Any) -> int:

@@ -14,14 +14,13 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mehman.accounts.models import User
-from mehman.core import api, digits
+from mehman.core import api
 from mehman.core.permissions import get_for_user_or_404
-from mehman.housing.api.access import body_unit
+from mehman.housing.api.access import body_unit, key
 from mehman.housing.models import Unit
 from mehman.registry.models import Individual
 from mehman.solutions.api.serializers import CaseOutput
@@ -38,18 +37,6 @@ class SolutionsApi(api.Api):
     """Base of the solutions endpoints: ``solutions.view`` unless a view names another."""
 
     capability = VIEW
-
-
-class VersionField(serializers.IntegerField):  # type: ignore[misc]
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("help_text", _("The version you read (optional on steps)."))
-        super().__init__(**kwargs)
-
-
-def key(text: str) -> str:
-    return digits.to_ascii(text or "").strip().upper()
 
 
 def refuse(field: str, message: Any, code: str, **params: Any) -> ValidationError:

@@ -21,19 +21,17 @@ from rest_framework.response import Response
 from mehman.core import api
 from mehman.core.api_schema import error_responses, etag_header, optional_text
 from mehman.core.names import reference_key
-from mehman.housing.api.access import body_household
+from mehman.housing.api.access import body_household, key
 from mehman.registry.models import Household
 from mehman.residence.models import Pathway
 from mehman.solutions import services
 from mehman.solutions.api.access import (
     MANAGE,
     SolutionsApi,
-    VersionField,
     body_staff,
     case_for,
     case_response,
     cases,
-    key,
 )
 from mehman.solutions.api.serializers import (
     CASE,
@@ -166,7 +164,7 @@ class CasePathwayChangeApi(SolutionsApi):
         changed_on = api.DateField(
             required=False, allow_null=True, help_text=_("Today if left out.")
         )
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "SolutionsCasePathwayInput"
@@ -197,7 +195,7 @@ class CaseStageChangeApi(SolutionsApi):
     class Input(api.Serializer):
         stage = stage_field()
         reason = optional_text(300)
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "SolutionsCaseStageInput"

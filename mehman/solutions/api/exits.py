@@ -23,16 +23,15 @@ from rest_framework.response import Response
 from mehman.core import api, dates
 from mehman.core.api_schema import enum_field, error_responses, optional_text
 from mehman.core.names import reference_key
+from mehman.housing.api.access import key
 from mehman.residence.models import Pathway
 from mehman.solutions import services
 from mehman.solutions.api.access import (
     MANAGE,
     SolutionsApi,
-    VersionField,
     body_members,
     body_unit_or_uuid,
     case_for,
-    key,
     lookup_uuid,
     optional_member,
 )
@@ -113,7 +112,7 @@ class ExitRecordApi(SolutionsApi):
             help_text=_("Offer the freed home to the next household on the waitlist."),
         )
         note = optional_text(300)
-        version = VersionField()
+        version = api.VersionField()
 
         class Meta:
             ref_name = "SolutionsExitInput"

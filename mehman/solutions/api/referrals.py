@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from mehman.core import api
 from mehman.core.api_schema import enum_field, error_responses, optional_text
+from mehman.housing.api.access import key
 from mehman.partners.api.access import organisation_for
 from mehman.solutions import queries, services
 from mehman.solutions.api.access import (
@@ -28,7 +29,6 @@ from mehman.solutions.api.access import (
     MANAGE,
     SolutionsApi,
     case_for,
-    key,
     lookup_uuid,
 )
 from mehman.solutions.api.serializers import (

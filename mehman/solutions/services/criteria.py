@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from mehman.core.services import require_code
 from mehman.residence.models import Pathway
 from mehman.solutions.models import ReadinessCriterion
 from mehman.solutions.services._common import check_version, refuse, require_text, save_recorded
@@ -27,23 +27,7 @@ WEIGHT_MAX = 100
 
 
 def _code(code: str) -> str:
-    text = (code or "").strip().lower()
-    if not text:
-        refuse("code", _("Give the criterion a short code."), "required")
-    try:
-        validate_slug(text)
-    except ValidationError as exc:
-        raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("Use only Latin letters, digits, hyphens and underscores in the code."),
-                    code="slug",
-                )
-            }
-        ) from exc
-    if len(text) > 40:
-        refuse("code", _("The code is at most 40 characters."), "length")
-    return text
+    return require_code(code, _("Give the criterion a short code."))
 
 
 def _pathway(pathway: str) -> str:
